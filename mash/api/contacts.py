@@ -1,0 +1,93 @@
+"""Contacts: partners submit them; partners and staff read them; staff list them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, request
+from flask.views import MethodView
+
+from mash.api.auth import current_actor, requires
+from mash.api.body import ApiBlueprint
+from mash.api.views import contact_view
+from mash.db import get_session
+from mash.problems import BadRequest
+from mash.services import contacts
+from schemas.contacts import (
+    ContactCreatedSchema,
+    ContactCreateSchema,
+    ContactPageSchema,
+    ContactQuerySchema,
+    ContactReadSchema,
+)
+
+blp = ApiBlueprint("contacts", __name__, url_prefix="/api/v1/contacts", description="Contacts about children")
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return None
+    if not 1 <= len(key) <= 255 or not all(33 <= ord(ch) <= 126 for ch in key):
+        raise BadRequest(
+            "The Idempotency-Key header must be 1-255 printable ASCII characters.",
+            errors={IDEMPOTENCY_HEADER: ["Must be 1-255 printable ASCII characters without spaces."]},
+        )
+    return key
+
+
+@blp.route("")
+class Contacts(MethodView):
+    @requires("partner", "screener", "manager")
+    @blp.arguments(ContactCreateSchema)
+    @blp.response(201, ContactCreatedSchema)
+    @blp.alt_response(409, description="In flight under the same key, or the same contact already received")
+    def post(self, payload: dict[str, Any]) -> Any:
+        """Submit a contact about one or more children."""
+        result = contacts.submit_contact(
+            get_session(),
+            current_actor(),
+            payload,
+            idempotency_key=_idempotency_key(),
+            request_id=g.request_id,
+        )
+        headers = {"Location": f"/api/v1/contacts/{result.contact_id}"}
+        if result.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return result.body, result.status, headers
+
+    @requires("screener", "manager", "therapist", "admin")
+    @blp.arguments(ContactQuerySchema, location="query")
+    @blp.response(200, ContactPageSchema)
+    def get(self, query: dict[str, Any]) -> Any:
+        """List contacts, newest first, with filters (staff)."""
+        page = contacts.list_contacts(get_session(), current_actor(), request_id=g.request_id, **query)
+        return {
+            "items": [
+                {
+                    "id": c.id,
+                    "reference": c.reference,
+                    "status": c.status,
+                    "received_at": c.received_at,
+                    "agency_type": c.agency_type,
+                    "children_count": len(c.children),
+                    "categories": c.categories,
+                }
+                for c in page.items
+            ],
+            "next_cursor": page.next_cursor,
+        }
+
+
+@blp.route("/<string:contact_id>")
+class ContactById(MethodView):
+    @requires("partner", "screener", "manager", "therapist", "admin")
+    @blp.response(200, ContactReadSchema)
+    def get(self, contact_id: str) -> Any:
+        """Read a contact: partners see its status and feedback, staff see all of it."""
+        actor = current_actor()
+        session = get_session()
+        contact = contacts.get_contact(session, actor, contact_id, request_id=g.request_id)
+        return contact_view(session, actor, contact)

@@ -1,0 +1,104 @@
+"""The application factory: a short chain of init steps; nothing happens at import."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+import structlog
+from flask import Flask, Response, current_app, g, request
+from flask_smorest import Api
+
+from mash import db, jobs, metrics, problems
+from mash import logging as mash_logging
+from mash.api import contacts, ops
+from mash.api.body import reject_personal_query
+from mash.settings import Settings
+
+log = structlog.get_logger("mash.http")
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+API_VERSION = "1.0.0"
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        MASH_SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        API_TITLE="MASH Front Door",
+        API_VERSION=API_VERSION,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/api/v1/docs/assets/",
+        API_SPEC_OPTIONS={
+            "info": {"description": "The wire contract of the MASH Front Door: see CONTRACT.md."},
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+        },
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+
+def _init_api(app: Flask) -> None:
+    api = Api(app)
+    api.register_blueprint(contacts.blp)
+    app.register_blueprint(ops.blp)
+    problems.init_app(app)
+
+
+def _before_request() -> None:
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    g.started = time.perf_counter()
+    structlog.contextvars.bind_contextvars(request_id=g.request_id)
+    if request.path.startswith("/api/"):
+        reject_personal_query()
+
+
+def _after_request(response: Response) -> Response:
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.path.startswith("/api/v1/contacts") or request.path.startswith("/api/v1/queue"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    if response.mimetype in ("application/json", "application/problem+json"):
+        response.headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+    session = g.get("mash_session")
+    if session is not None:
+        current_app.extensions["mash.relay"].flush(session)
+    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+    elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+    app_metrics = current_app.extensions["mash.metrics"]
+    app_metrics.requests.labels(request.method, endpoint, str(response.status_code)).inc()
+    app_metrics.latency.labels(endpoint).observe(elapsed)
+    actor = g.get("actor")
+    log.info(
+        "request",
+        method=request.method,
+        endpoint=endpoint,
+        status=response.status_code,
+        duration_ms=round(elapsed * 1000, 2),
+        user_id=actor.user_id if actor else None,
+        role=actor.role if actor else None,
+    )
+    structlog.contextvars.clear_contextvars()
+    return response
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the MASH Front Door application from settings (read from the environment when not given)."""
+    settings = settings or Settings.from_env()
+    mash_logging.configure(settings.log_level)
+    app = Flask(__name__)
+    _configure(app, settings)
+    db.init_app(app, db.make_engine(settings.database_url))
+    jobs.init_app(app, settings)
+    metrics.init_app(app)
+    _init_api(app)
+    app.before_request(_before_request)
+    app.after_request(_after_request)
+    return app

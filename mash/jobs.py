@@ -1,0 +1,197 @@
+"""The one place that enqueues: job names, queues, retry and failure policy, and the outbox relay."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
+
+import structlog
+from flask import Flask
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Callback, Queue, Retry
+from rq.serializers import JSONSerializer
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+from mash.models import OutboxItem
+from mash.services import outbox
+from mash.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+QUEUES = ("screening", "checks", "notifications")
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """How one kind of job runs: its function and failure handler by dotted path, its queue and timeout."""
+
+    func: str
+    on_failure: str
+    queue: str
+    timeout: int = 120
+
+
+JOBS: dict[str, JobSpec] = {
+    "screen_contact": JobSpec(
+        "workers.screening.screen_contact", "workers.screening.screening_failed", "screening"
+    ),
+}
+
+
+def resolve(dotted: str) -> Callable[..., Any]:
+    """Import a function named by its dotted path."""
+    module, _, name = dotted.rpartition(".")
+    func: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return func
+
+
+def job_id(job: str, entity_id: str) -> str:
+    """Return the RQ job id for a job on a record: the same work always has the same id."""
+    return f"{job}-{entity_id}"
+
+
+class Runner(Protocol):
+    """Hands outbox items to whatever runs jobs."""
+
+    def dispatch(self, items: Iterable[OutboxItem]) -> list[str]: ...
+
+
+class RqRunner:
+    """Enqueues jobs on Redis for `mash worker` processes, JSON-serialised, with retries and a failure callback."""
+
+    def __init__(self, redis: Redis, settings: Settings) -> None:
+        self.redis = redis
+        self.retry = Retry(max=settings.job_retries, interval=[2, 10, 30][: max(settings.job_retries, 1)])
+        self.queues = {name: Queue(name, connection=redis, serializer=JSONSerializer) for name in QUEUES}
+
+    def dispatch(self, items: Iterable[OutboxItem]) -> list[str]:
+        """Enqueue each item; return the ids of those Redis accepted."""
+        sent: list[str] = []
+        for item in items:
+            spec = JOBS[item.job]
+            try:
+                self.queues[spec.queue].enqueue(
+                    spec.func,
+                    item.entity_id,
+                    job_id=job_id(item.job, item.entity_id),
+                    job_timeout=spec.timeout,
+                    retry=self.retry,
+                    on_failure=Callback(spec.on_failure),
+                    result_ttl=3600,
+                    failure_ttl=7 * 24 * 3600,
+                    description=item.job,
+                )
+            except RedisError as exc:
+                log.warning("enqueue_failed", job=item.job, outbox_id=item.id, error_type=type(exc).__name__)
+                break
+            sent.append(item.id)
+        return sent
+
+
+class InProcessRunner:
+    """Runs jobs in this process right after the commit that asked for them (no Redis configured)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.max_attempts = settings.job_retries + 1
+
+    def dispatch(self, items: Iterable[OutboxItem]) -> list[str]:
+        """Run each item's job now; a failure is left for the sweep, and after the last attempt reported."""
+        ran: list[str] = []
+        for item in items:
+            spec = JOBS[item.job]
+            ran.append(item.id)
+            try:
+                resolve(spec.func)(item.entity_id)
+            except Exception as exc:
+                log.warning("job_failed", job=item.job, outbox_id=item.id, error_type=type(exc).__name__)
+                if item.attempts + 1 >= self.max_attempts:
+                    resolve(spec.on_failure)(item.entity_id, type(exc).__name__)
+        return ran
+
+
+def _collect_new_items(session: Session, _flush_context: Any, _instances: Any) -> None:
+    for obj in session.new:
+        if isinstance(obj, OutboxItem):
+            session.info.setdefault("outbox_pending", []).append(obj)
+
+
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop("outbox_pending", [])
+    if pending:
+        session.info.setdefault("outbox_ready", []).extend(pending)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop("outbox_pending", None)
+
+
+class Relay:
+    """Moves committed outbox items to the runner; the sweep catches whatever did not get there."""
+
+    def __init__(self, factory: sessionmaker[Session], runner: Runner, settings: Settings) -> None:
+        self.factory = factory
+        self.runner = runner
+        self.stale_after = timedelta(seconds=settings.screening_retry_after_seconds)
+        event.listen(factory, "before_flush", _collect_new_items)
+        event.listen(factory, "after_commit", _after_commit)
+        event.listen(factory, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+
+    def flush(self, session: Session) -> None:
+        """Dispatch the outbox items this session committed."""
+        ready: list[OutboxItem] = session.info.pop("outbox_ready", [])
+        if ready:
+            self._send(ready)
+
+    def sweep(self) -> int:
+        """Dispatch every pending item never enqueued or enqueued too long ago; return how many."""
+        session = self.factory()
+        try:
+            items = outbox.due(session, stale_after=self.stale_after)
+        finally:
+            session.close()
+        self._send(items)
+        return len(items)
+
+    def _send(self, items: list[OutboxItem]) -> None:
+        sent = self.runner.dispatch(items)
+        session = self.factory()
+        try:
+            outbox.mark_enqueued(session, sent)
+        finally:
+            session.close()
+
+
+def build_runner(settings: Settings) -> Runner:
+    """Choose Redis and RQ when REDIS_URL is set, otherwise run jobs in this process."""
+    if settings.redis_url:
+        return RqRunner(Redis.from_url(settings.redis_url), settings)
+    return InProcessRunner(settings)
+
+
+def init_app(app: Flask, settings: Settings) -> Relay:
+    """Attach the relay to the app and dispatch each request's committed outbox items after it."""
+    relay = Relay(app.extensions["mash.sessionmaker"], build_runner(settings), settings)
+    app.extensions["mash.relay"] = relay
+    return relay
+
+
+def start_sweeper(relay: Relay, interval: float, stop: threading.Event | None = None) -> threading.Thread:
+    """Sweep the outbox every `interval` seconds on a daemon thread until `stop` is set."""
+    stop = stop or threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(interval):
+            try:
+                relay.sweep()
+            except Exception as exc:
+                log.warning("sweep_failed", error_type=type(exc).__name__)
+
+    thread = threading.Thread(target=loop, name="mash-outbox-sweep", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,51 @@
+"""The audit trail of reads and writes of children's records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mash.db import utcnow
+from mash.models import AuditEvent
+from mash.services.users import Actor
+
+
+def record(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    contact_ids: Iterable[str | None],
+    *,
+    request_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Append one audit event per contact to the session's current transaction (never personal data)."""
+    when = at or utcnow()
+    session.add_all(
+        AuditEvent(
+            at=when,
+            user_id=actor.user_id if actor else None,
+            role=actor.role if actor else "system",
+            action=action,
+            contact_id=contact_id,
+            request_id=request_id,
+            detail=detail,
+        )
+        for contact_id in contact_ids
+    )
+
+
+def view_summary(session: Session, contact_id: str) -> dict[str, Any]:
+    """Count the staff views of a contact and say when it was last viewed."""
+    with session.begin():
+        count, last = session.execute(
+            select(func.count(AuditEvent.id), func.max(AuditEvent.at)).where(
+                AuditEvent.contact_id == contact_id, AuditEvent.action == "contact.read"
+            )
+        ).one()
+    return {"views": count, "last_viewed_at": last}

@@ -1,0 +1,265 @@
+"""Contacts: receive one from a referrer, read one back, list them for staff."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from mash.db import utcnow
+from mash.enums import CIN_REFERRAL_SOURCE
+from mash.models import Adult, Child, Contact, Referrer
+from mash.problems import BadRequest, ContactNotFound, DuplicateContact, Forbidden
+from mash.services import audit, idempotency, outbox
+from mash.services.references import next_reference
+from mash.services.users import Actor
+
+SCREEN_CONTACT = "screen_contact"
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The outcome of a submission: the acknowledgement, and whether it replays an earlier one."""
+
+    status: int
+    body: dict[str, Any]
+    contact_id: str
+    replayed: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list and the cursor for the next."""
+
+    items: list[Contact]
+    next_cursor: str | None
+
+
+def _fold(text: str | None) -> str:
+    return unicodedata.normalize("NFKC", text or "").casefold().strip()
+
+
+def duplicate_key(organisation: str, payload: dict[str, Any]) -> str | None:
+    """Return the key under which the same contact resent by the same organisation is recognised."""
+    external = payload["referrer"].get("external_reference")
+    if not external:
+        return None
+    children = sorted(
+        "|".join(
+            (
+                _fold(child.get("first_name")),
+                _fold(child.get("last_name")),
+                str(child.get("date_of_birth") or child.get("expected_date_of_delivery")),
+                child.get("nhs_number") or "",
+            )
+        )
+        for child in payload["children"]
+    )
+    material = json.dumps([_fold(organisation), _fold(external), children], ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _build_contact(actor: Actor, payload: dict[str, Any], now: datetime, key: str | None) -> Contact:
+    referrer = payload["referrer"]
+    concerns = payload["concerns"]
+    consent = payload["consent"]
+    contact = Contact(
+        status="received",
+        organisation=actor.organisation,
+        submitted_by_id=actor.user_id,
+        agency_type=referrer["agency_type"],
+        source_code=CIN_REFERRAL_SOURCE[referrer["agency_type"]],
+        external_reference=referrer.get("external_reference"),
+        duplicate_key=key,
+        immediate_danger=payload["immediate_danger"],
+        consent_status=consent["status"],
+        consent_reason=consent.get("reason"),
+        categories=list(dict.fromkeys(concerns["categories"])),
+        indicators=list(dict.fromkeys(concerns.get("indicators") or [])),
+        summary=concerns["summary"],
+        worries=concerns.get("worries"),
+        strengths=concerns.get("strengths"),
+        needs=concerns.get("needs"),
+        received_at=now,
+        acknowledged_at=now,
+    )
+    contact.referrer = Referrer(**referrer)
+    for position, child in enumerate(payload["children"]):
+        address = child.get("address")
+        contact.children.append(
+            Child(
+                position=position,
+                **{name: value for name, value in child.items() if name != "address"},
+                address=address,
+                postcode=(address or {}).get("postcode"),
+            )
+        )
+    for position, adult in enumerate(payload.get("adults") or []):
+        contact.adults.append(Adult(position=position, **adult))
+    return contact
+
+
+def acknowledgement(contact: Contact) -> dict[str, Any]:
+    """Return the body of the 201 a referrer gets at once."""
+    return {
+        "id": contact.id,
+        "reference": contact.reference,
+        "status": contact.status,
+        "received_at": contact.received_at.isoformat(),
+        "acknowledged_at": contact.acknowledged_at.isoformat(),
+    }
+
+
+def _existing_duplicate(session: Session, key: str) -> Contact | None:
+    return session.execute(select(Contact).where(Contact.duplicate_key == key)).scalar_one_or_none()
+
+
+def submit_contact(
+    session: Session,
+    actor: Actor,
+    payload: dict[str, Any],
+    *,
+    idempotency_key: str | None = None,
+    request_id: str | None = None,
+) -> Submitted:
+    """Store a contact with its screening pending, once, whatever the retries; acknowledge it."""
+    if actor.role not in ("partner", "screener", "manager"):
+        raise Forbidden("Only partners, screeners and managers submit contacts.")
+    held: idempotency.Claim | None = None
+    if idempotency_key is not None:
+        claimed = idempotency.claim(
+            session, actor.organisation, idempotency_key, idempotency.request_hash(payload)
+        )
+        if isinstance(claimed, idempotency.Replay):
+            assert claimed.contact_id is not None
+            return Submitted(claimed.status, claimed.body, claimed.contact_id, replayed=True)
+        held = claimed
+    key = duplicate_key(actor.organisation, payload)
+    try:
+        return _store(session, actor, payload, key, held, request_id)
+    except BaseException:
+        if held is not None:
+            session.rollback()
+            idempotency.release(session, held)
+        raise
+
+
+def _store(
+    session: Session,
+    actor: Actor,
+    payload: dict[str, Any],
+    key: str | None,
+    held: idempotency.Claim | None,
+    request_id: str | None,
+) -> Submitted:
+    now = utcnow()
+    if key is not None:
+        with session.begin():
+            earlier = _existing_duplicate(session, key)
+        if earlier is not None:
+            raise DuplicateContact(earlier.id, earlier.reference)
+    try:
+        with session.begin():
+            contact = _build_contact(actor, payload, now, key)
+            contact.reference = next_reference(session, now.year)
+            session.add(contact)
+            session.flush()
+            body = acknowledgement(contact)
+            audit.record(session, actor, "contact.create", [contact.id], request_id=request_id, at=now)
+            outbox.add(session, SCREEN_CONTACT, contact.id, now=now)
+            if held is not None:
+                idempotency.complete(session, held, 201, body, contact.id)
+    except IntegrityError:
+        if key is None:
+            raise
+        with session.begin():
+            earlier = _existing_duplicate(session, key)
+        if earlier is None:
+            raise
+        raise DuplicateContact(earlier.id, earlier.reference) from None
+    return Submitted(201, body, contact.id, replayed=False)
+
+
+def _load(session: Session, contact_id: str) -> Contact | None:
+    return session.execute(
+        select(Contact)
+        .where(Contact.id == contact_id)
+        .options(selectinload(Contact.children), selectinload(Contact.adults), selectinload(Contact.referrer))
+    ).scalar_one_or_none()
+
+
+def get_contact(session: Session, actor: Actor, contact_id: str, *, request_id: str | None = None) -> Contact:
+    """Return a contact the caller may see, and record that they read it."""
+    with session.begin():
+        contact = _load(session, contact_id)
+        if contact is None or (actor.is_partner and contact.organisation != actor.organisation):
+            raise ContactNotFound(f"No contact {contact_id} that you may see.")
+        audit.record(session, actor, "contact.read", [contact.id], request_id=request_id)
+    return contact
+
+
+def _encode_cursor(contact: Contact) -> str:
+    raw = json.dumps([contact.received_at.isoformat(), contact.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        received, contact_id = json.loads(base64.urlsafe_b64decode(padded))
+        return datetime.fromisoformat(received), str(contact_id)
+    except (ValueError, TypeError) as exc:
+        raise BadRequest(
+            "The cursor is not one this service issued.", errors={"cursor": ["Invalid cursor."]}
+        ) from exc
+
+
+def list_contacts(
+    session: Session,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    agency_type: str | None = None,
+    received_from: datetime | None = None,
+    received_to: datetime | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+    request_id: str | None = None,
+) -> Page:
+    """List contacts, newest first, for staff; record that each listed contact was seen."""
+    if actor.is_partner:
+        raise Forbidden("The list of contacts is for MASH staff.")
+    query = select(Contact).options(selectinload(Contact.children))
+    if status:
+        query = query.where(Contact.status == status)
+    if agency_type:
+        query = query.where(Contact.agency_type == agency_type)
+    if received_from:
+        query = query.where(Contact.received_at >= received_from)
+    if received_to:
+        query = query.where(Contact.received_at < received_to)
+    if cursor:
+        at, last_id = _decode_cursor(cursor)
+        query = query.where(
+            or_(Contact.received_at < at, and_(Contact.received_at == at, Contact.id < last_id))
+        )
+    query = query.order_by(Contact.received_at.desc(), Contact.id.desc()).limit(limit + 1)
+    with session.begin():
+        rows = list(session.execute(query).scalars())
+        items = rows[:limit]
+        audit.record(session, actor, "contact.list", [c.id for c in items], request_id=request_id)
+    return Page(items, _encode_cursor(items[-1]) if len(rows) > limit else None)
+
+
+def count_contacts(session: Session) -> int:
+    """Count every contact stored."""
+    with session.begin():
+        return int(session.execute(select(func.count(Contact.id))).scalar_one())

@@ -1,0 +1,86 @@
+"""Users, their tokens, and who is calling."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mash.enums import AGENCY_TYPES, ROLES
+from mash.models import ApiToken, User
+
+TOKEN_PREFIX = "mash_"
+STAFF_ORGANISATION = "MASH"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated caller of a use case."""
+
+    user_id: str
+    name: str
+    role: str
+    organisation: str
+    agency_type: str | None
+
+    @property
+    def is_partner(self) -> bool:
+        """Say whether the caller is a partner agency rather than MASH staff."""
+        return self.role == "partner"
+
+
+class UserInvalid(ValueError):
+    """The details given for a new user do not fit."""
+
+
+def hash_token(token: str) -> str:
+    """Return the digest under which a token is stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_user(
+    session: Session,
+    name: str,
+    role: str,
+    organisation: str | None = None,
+    agency_type: str | None = None,
+) -> tuple[User, str]:
+    """Create a user with a fresh API token; return both (the token is never stored in clear)."""
+    if role not in ROLES:
+        raise UserInvalid(f"role must be one of {', '.join(ROLES)}")
+    if role == "partner":
+        if not organisation:
+            raise UserInvalid("a partner needs --organisation")
+        if agency_type not in AGENCY_TYPES:
+            raise UserInvalid("a partner needs --agency-type, one of the contract's agency types")
+    if not name.strip():
+        raise UserInvalid("a user needs a name")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with session.begin():
+        user = User(
+            name=name,
+            role=role,
+            organisation=organisation or STAFF_ORGANISATION,
+            agency_type=agency_type,
+        )
+        user.tokens.append(ApiToken(token_hash=hash_token(token)))
+        session.add(user)
+    return user, token
+
+
+def authenticate(session: Session, token: str) -> Actor | None:
+    """Return the caller a bearer token belongs to, or None for an unknown, revoked or inactive one."""
+    with session.begin():
+        row = session.execute(
+            select(User)
+            .join(ApiToken)
+            .where(
+                ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None), User.active.is_(True)
+            )
+        ).scalar_one_or_none()
+    if row is None:
+        return None
+    return Actor(row.id, row.name, row.role, row.organisation, row.agency_type)

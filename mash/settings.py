@@ -1,0 +1,111 @@
+"""Settings read from the environment in one place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+DEFAULT_DATABASE_URL = "sqlite:///instance/mash.sqlite3"
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number") from exc
+
+
+def _float(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number") from exc
+
+
+@dataclass(frozen=True)
+class PartnerSettings:
+    """Where one partner agency's system answers, and the credential it expects."""
+
+    url: str | None = None
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service reads from its environment."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    max_body_bytes: int = 256 * 1024
+    rulebook_path: str | None = None
+    red_hours: float = 4.0
+    amber_working_days: float = 1.0
+    green_working_days: float = 3.0
+    caseload_cap: int = 15
+    claim_minutes: int = 30
+    sweep_seconds: int = 30
+    screening_retry_after_seconds: int = 60
+    job_retries: int = 3
+    partner_timeout_seconds: float = 5.0
+    checks_red_hours: float = 2.0
+    checks_amber_working_days: float = 1.0
+    checks_green_working_days: float = 3.0
+    police: PartnerSettings = PartnerSettings()
+    health: PartnerSettings = PartnerSettings()
+    education: PartnerSettings = PartnerSettings()
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings from the environment (os.environ unless given)."""
+        env = os.environ if environ is None else environ
+        base = cls()
+        return cls(
+            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            redis_url=env.get("REDIS_URL") or None,
+            secret_key=env.get("MASH_SECRET_KEY") or base.secret_key,
+            max_body_bytes=_int(env, "MASH_MAX_BODY_BYTES", base.max_body_bytes),
+            rulebook_path=env.get("MASH_RULEBOOK") or None,
+            red_hours=_float(env, "MASH_RED_HOURS", base.red_hours),
+            amber_working_days=_float(env, "MASH_AMBER_WORKING_DAYS", base.amber_working_days),
+            green_working_days=_float(env, "MASH_GREEN_WORKING_DAYS", base.green_working_days),
+            caseload_cap=_int(env, "MASH_CASELOAD_CAP", base.caseload_cap),
+            claim_minutes=_int(env, "MASH_CLAIM_MINUTES", base.claim_minutes),
+            sweep_seconds=_int(env, "MASH_SWEEP_SECONDS", base.sweep_seconds),
+            screening_retry_after_seconds=_int(
+                env, "MASH_SCREENING_RETRY_AFTER_SECONDS", base.screening_retry_after_seconds
+            ),
+            job_retries=_int(env, "MASH_JOB_RETRIES", base.job_retries),
+            partner_timeout_seconds=_float(env, "MASH_PARTNER_TIMEOUT_SECONDS", base.partner_timeout_seconds),
+            checks_red_hours=_float(env, "MASH_CHECKS_RED_HOURS", base.checks_red_hours),
+            checks_amber_working_days=_float(
+                env, "MASH_CHECKS_AMBER_WORKING_DAYS", base.checks_amber_working_days
+            ),
+            checks_green_working_days=_float(
+                env, "MASH_CHECKS_GREEN_WORKING_DAYS", base.checks_green_working_days
+            ),
+            police=PartnerSettings(env.get("MASH_POLICE_URL") or None, env.get("MASH_POLICE_TOKEN") or None),
+            health=PartnerSettings(env.get("MASH_HEALTH_URL") or None, env.get("MASH_HEALTH_TOKEN") or None),
+            education=PartnerSettings(
+                env.get("MASH_EDUCATION_URL") or None, env.get("MASH_EDUCATION_TOKEN") or None
+            ),
+            log_level=env.get("MASH_LOG_LEVEL") or base.log_level,
+        )
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """Return a copy with some settings replaced (for tests and commands)."""
+        known = {f.name for f in fields(self)}
+        unknown = set(overrides) - known
+        if unknown:
+            raise TypeError(f"unknown settings: {sorted(unknown)}")
+        return replace(self, **overrides)

@@ -1,0 +1,86 @@
+"""Field types and validators shared by the public schemas."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
+import nhs_number
+from marshmallow import ValidationError, fields, validate
+
+NHS_NUMBER_FORMAT = re.compile(r"[0-9]{3} ?[0-9]{3} ?[0-9]{4}", re.ASCII)
+EARLIEST_DATE_OF_BIRTH = date(1900, 1, 1)
+MAX_FREE_TEXT = 20_000
+
+
+def today() -> date:
+    """Return today's date in UTC, the date the contract's date rules are checked against."""
+    return datetime.now(UTC).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """Return the same day some months later, clamped to the end of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate_day in range(day.day, 0, -1):
+        try:
+            return date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise ValueError("unreachable")
+
+
+class Text(fields.String):
+    """A string that must not be blank, at most `max_length` characters."""
+
+    def __init__(self, max_length: int = MAX_FREE_TEXT, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text: str = super()._deserialize(value, attr, data, **kwargs)
+        if not text.strip():
+            raise ValidationError("Must not be blank.")
+        return text
+
+
+class NhsNumber(fields.String):
+    """A ten-digit NHS number with a valid modulus-11 check digit; spaces are dropped."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text: str = super()._deserialize(value, attr, data, **kwargs)
+        if not NHS_NUMBER_FORMAT.fullmatch(text):
+            raise ValidationError("Must be ten digits (spaces allowed as 3-3-4).")
+        digits = text.replace(" ", "")
+        if len(set(digits)) == 1 or not nhs_number.is_valid(digits):
+            raise ValidationError("Is not a valid NHS number (the check digit does not match).")
+        return digits
+
+
+class PastDate(fields.Date):
+    """A date in the past or today, not before 1900."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        day: date = super()._deserialize(value, attr, data, **kwargs)
+        if day > today():
+            raise ValidationError("Must not be in the future.")
+        if day < EARLIEST_DATE_OF_BIRTH:
+            raise ValidationError("Must not be before 1900-01-01.")
+        return day
+
+
+class ExpectedDelivery(fields.Date):
+    """An expected date of delivery: not more than ten months ahead."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        day: date = super()._deserialize(value, attr, data, **kwargs)
+        if day > add_months(today(), 10):
+            raise ValidationError("Must not be more than 10 months ahead.")
+        if day < EARLIEST_DATE_OF_BIRTH:
+            raise ValidationError("Must not be before 1900-01-01.")
+        return day
+
+
+def one_of(values: tuple[str, ...]) -> validate.OneOf:
+    """Return a validator for an enumeration that lists the allowed values without echoing the input."""
+    return validate.OneOf(values, error="Must be one of: {choices}.")

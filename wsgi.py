@@ -1,0 +1,5 @@
+"""The WSGI entry point: gunicorn serves `wsgi:app`."""
+
+from mash.app import create_app
+
+app = create_app()
