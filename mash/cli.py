@@ -15,9 +15,7 @@ from mash.enums import AGENCY_TYPES, ROLES
 from mash.services.users import UserInvalid, create_user
 
 
-@click.group(
-    cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False, add_default_commands=True
-)
+@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False, add_default_commands=True)
 def cli() -> None:
     """MASH Front Door: the front door service for children's social care."""
 

@@ -38,9 +38,7 @@ class JobSpec:
 
 
 JOBS: dict[str, JobSpec] = {
-    "screen_contact": JobSpec(
-        "workers.screening.screen_contact", "workers.screening.screening_failed", "screening"
-    ),
+    "screen_contact": JobSpec("workers.screening.screen_contact", "workers.screening.screening_failed", "screening"),
 }
 
 

@@ -27,9 +27,7 @@ class FrontDoorCollector(Collector):
         try:
             with session.begin():
                 by_status = dict(
-                    session.execute(
-                        select(Contact.status, func.count(Contact.id)).group_by(Contact.status)
-                    ).all()
+                    session.execute(select(Contact.status, func.count(Contact.id)).group_by(Contact.status)).all()
                 )
                 pending = session.execute(
                     select(func.count(OutboxItem.id)).where(

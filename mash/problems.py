@@ -171,9 +171,7 @@ def _from_http_exception(exc: HTTPException) -> Problem:
     data = getattr(exc, "data", None) or {}
     messages = data.get("messages")
     if code == 422 and messages is not None:
-        located = (
-            messages.get("json", messages.get("query", messages)) if isinstance(messages, dict) else messages
-        )
+        located = messages.get("json", messages.get("query", messages)) if isinstance(messages, dict) else messages
         return InvalidFields(
             "Fix the fields listed in errors and send the request again.", errors=flatten_errors(located)
         )

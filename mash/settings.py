@@ -88,17 +88,11 @@ class Settings:
             job_retries=_int(env, "MASH_JOB_RETRIES", base.job_retries),
             partner_timeout_seconds=_float(env, "MASH_PARTNER_TIMEOUT_SECONDS", base.partner_timeout_seconds),
             checks_red_hours=_float(env, "MASH_CHECKS_RED_HOURS", base.checks_red_hours),
-            checks_amber_working_days=_float(
-                env, "MASH_CHECKS_AMBER_WORKING_DAYS", base.checks_amber_working_days
-            ),
-            checks_green_working_days=_float(
-                env, "MASH_CHECKS_GREEN_WORKING_DAYS", base.checks_green_working_days
-            ),
+            checks_amber_working_days=_float(env, "MASH_CHECKS_AMBER_WORKING_DAYS", base.checks_amber_working_days),
+            checks_green_working_days=_float(env, "MASH_CHECKS_GREEN_WORKING_DAYS", base.checks_green_working_days),
             police=PartnerSettings(env.get("MASH_POLICE_URL") or None, env.get("MASH_POLICE_TOKEN") or None),
             health=PartnerSettings(env.get("MASH_HEALTH_URL") or None, env.get("MASH_HEALTH_TOKEN") or None),
-            education=PartnerSettings(
-                env.get("MASH_EDUCATION_URL") or None, env.get("MASH_EDUCATION_TOKEN") or None
-            ),
+            education=PartnerSettings(env.get("MASH_EDUCATION_URL") or None, env.get("MASH_EDUCATION_TOKEN") or None),
             log_level=env.get("MASH_LOG_LEVEL") or base.log_level,
         )
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 import flask
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 from webargs import core
 from webargs.flaskparser import FlaskParser
 
@@ -84,7 +85,13 @@ def parse_json_body(raw: bytes) -> dict[str, Any]:
 
 
 class StrictParser(FlaskParser):
-    """The webargs parser with strict JSON bodies."""
+    """The webargs parser with strict JSON bodies; unknown fields are refused wherever they come from."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict[str, str | None]] = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": RAISE,
+        "json": RAISE,
+    }
 
     def _raw_load_json(self, req: flask.Request) -> Any:
         raw = req.get_data(cache=True)

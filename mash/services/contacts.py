@@ -135,9 +135,7 @@ def submit_contact(
         raise Forbidden("Only partners, screeners and managers submit contacts.")
     held: idempotency.Claim | None = None
     if idempotency_key is not None:
-        claimed = idempotency.claim(
-            session, actor.organisation, idempotency_key, idempotency.request_hash(payload)
-        )
+        claimed = idempotency.claim(session, actor.organisation, idempotency_key, idempotency.request_hash(payload))
         if isinstance(claimed, idempotency.Replay):
             assert claimed.contact_id is not None
             return Submitted(claimed.status, claimed.body, claimed.contact_id, replayed=True)
@@ -217,9 +215,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
         received, contact_id = json.loads(base64.urlsafe_b64decode(padded))
         return datetime.fromisoformat(received), str(contact_id)
     except (ValueError, TypeError) as exc:
-        raise BadRequest(
-            "The cursor is not one this service issued.", errors={"cursor": ["Invalid cursor."]}
-        ) from exc
+        raise BadRequest("The cursor is not one this service issued.", errors={"cursor": ["Invalid cursor."]}) from exc
 
 
 def list_contacts(
@@ -248,9 +244,7 @@ def list_contacts(
         query = query.where(Contact.received_at < received_to)
     if cursor:
         at, last_id = _decode_cursor(cursor)
-        query = query.where(
-            or_(Contact.received_at < at, and_(Contact.received_at == at, Contact.id < last_id))
-        )
+        query = query.where(or_(Contact.received_at < at, and_(Contact.received_at == at, Contact.id < last_id)))
     query = query.order_by(Contact.received_at.desc(), Contact.id.desc()).limit(limit + 1)
     with session.begin():
         rows = list(session.execute(query).scalars())

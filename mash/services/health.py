@@ -21,9 +21,7 @@ def backlog(session: Session) -> dict[str, Any]:
             ).all()
         )
         pending = session.execute(
-            select(func.count(OutboxItem.id)).where(
-                OutboxItem.completed_at.is_(None), OutboxItem.failed_at.is_(None)
-            )
+            select(func.count(OutboxItem.id)).where(OutboxItem.completed_at.is_(None), OutboxItem.failed_at.is_(None))
         ).scalar_one()
     return {
         "awaiting_screening": by_status.get("received", 0),

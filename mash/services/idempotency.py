@@ -43,9 +43,7 @@ def request_hash(document: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def claim(
-    session: Session, organisation: str, key: str, digest: str, now: datetime | None = None
-) -> Claim | Replay:
+def claim(session: Session, organisation: str, key: str, digest: str, now: datetime | None = None) -> Claim | Replay:
     """Claim a key for this request, or return the stored response of the request that completed under it."""
     now = now or utcnow()
     record = IdempotencyRecord(
@@ -82,14 +80,10 @@ def claim(
         ).rowcount
     if taken:
         return Claim(existing.id)
-    raise IdempotencyKeyInFlight(
-        "The first request with this Idempotency-Key has not finished yet; retry shortly."
-    )
+    raise IdempotencyKeyInFlight("The first request with this Idempotency-Key has not finished yet; retry shortly.")
 
 
-def complete(
-    session: Session, held: Claim, status: int, body: dict[str, Any], contact_id: str | None
-) -> None:
+def complete(session: Session, held: Claim, status: int, body: dict[str, Any], contact_id: str | None) -> None:
     """Store the response under the key, inside the caller's transaction."""
     session.execute(
         update(IdempotencyRecord)

@@ -19,9 +19,7 @@ def add(session: Session, job: str, entity_id: str, *, now: datetime | None = No
     return item
 
 
-def due(
-    session: Session, *, stale_after: timedelta, now: datetime | None = None, limit: int = 500
-) -> list[OutboxItem]:
+def due(session: Session, *, stale_after: timedelta, now: datetime | None = None, limit: int = 500) -> list[OutboxItem]:
     """Return pending items never enqueued, or enqueued so long ago that the job must have been lost."""
     now = now or utcnow()
     with session.begin():

@@ -14,9 +14,7 @@ def next_reference(session: Session, year: int) -> str:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert(ReferenceCounter)
-        .values(year=year, last_value=0)
-        .on_conflict_do_nothing(index_elements=["year"])
+        insert(ReferenceCounter).values(year=year, last_value=0).on_conflict_do_nothing(index_elements=["year"])
     )
     value = session.execute(
         update(ReferenceCounter)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from mash.enums import AGENCY_TYPES, ROLES
 from mash.models import ApiToken, User
 
-TOKEN_PREFIX = "mash_"
+TOKEN_PREFIX = "mash_"  # noqa: S105 (a prefix, not a secret)
 STAFF_ORGANISATION = "MASH"
 
 
@@ -77,9 +77,7 @@ def authenticate(session: Session, token: str) -> Actor | None:
         row = session.execute(
             select(User)
             .join(ApiToken)
-            .where(
-                ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None), User.active.is_(True)
-            )
+            .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
         ).scalar_one_or_none()
     if row is None:
         return None

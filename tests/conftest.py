@@ -1,0 +1,139 @@
+"""Shared fixtures: a real database (SQLite by default, PostgreSQL with MASH_TEST_DATABASE_URL), clean per test."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from mash import migrations
+from mash.app import create_app
+from mash.db import Base
+from mash.services.users import create_user
+from mash.settings import Settings
+
+EXAMPLE_BODY: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "contract_example.json").read_text())
+
+
+def _worker_suffix() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrate a database for this test process once: PostgreSQL if configured, else an SQLite file."""
+    base = os.environ.get("MASH_TEST_DATABASE_URL")
+    if base and base.startswith("postgresql"):
+        name = f"mash_test_{_worker_suffix()}"
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(base).set(database=name).render_as_string(hide_password=False)
+        migrations.upgrade(url)
+        yield url
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("db") / "mash.sqlite3"
+        url = f"sqlite:///{path}"
+        migrations.upgrade(url)
+        yield url
+
+
+def truncate_all(app: Flask) -> None:
+    """Empty every table, children first."""
+    engine = app.extensions["mash.engine"]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings for the embedded default: the test database, no Redis."""
+    return Settings(database_url=database_url, redis_url=None, secret_key="test", log_level="WARNING")
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    """The application on a clean database."""
+    application = create_app(settings)
+    application.config["TESTING"] = True
+    truncate_all(application)
+    yield application
+    truncate_all(application)
+    application.extensions["mash.engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def make_token(app: Flask) -> Callable[..., str]:
+    """Create a user and return its bearer token."""
+
+    def make(role: str, organisation: str | None = None, agency_type: str | None = None, name: str = "Test") -> str:
+        factory = app.extensions["mash.sessionmaker"]
+        session = factory()
+        try:
+            _, token = create_user(session, name, role, organisation, agency_type)
+        finally:
+            session.close()
+        return token
+
+    return make
+
+
+@pytest.fixture
+def partner(make_token: Callable[..., str]) -> dict[str, str]:
+    """Headers for a police partner."""
+    return {"Authorization": "Bearer " + make_token("partner", "Metropolitan Police", "police", "PC Jane Smith")}
+
+
+@pytest.fixture
+def other_partner(make_token: Callable[..., str]) -> dict[str, str]:
+    """Headers for a partner in another organisation."""
+    return {"Authorization": "Bearer " + make_token("partner", "Brixton Hill Primary", "school", "DSL")}
+
+
+@pytest.fixture
+def screener(make_token: Callable[..., str]) -> dict[str, str]:
+    """Headers for a MASH screener."""
+    return {"Authorization": "Bearer " + make_token("screener", name="Screener")}
+
+
+@pytest.fixture
+def manager(make_token: Callable[..., str]) -> dict[str, str]:
+    """Headers for a MASH manager."""
+    return {"Authorization": "Bearer " + make_token("manager", name="Manager")}
+
+
+@pytest.fixture
+def body() -> dict[str, Any]:
+    """A fresh copy of the contract's example contact."""
+    return copy.deepcopy(EXAMPLE_BODY)
+
+
+def count_rows(app: Flask, *tables: str) -> dict[str, int]:
+    """Count the rows in some tables."""
+    engine = app.extensions["mash.engine"]
+    with engine.connect() as conn:
+        return {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in tables}
