@@ -2,22 +2,108 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sys
+import threading
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
+from redis import Redis
+from rq import Queue, Worker
+from rq.serializers import JSONSerializer
+from werkzeug.serving import run_simple
 
-from mash import migrations
+from mash import jobs, migrations
 from mash.app import create_app
 from mash.db import get_session
 from mash.enums import AGENCY_TYPES, ROLES
+from mash.screening.explain import explain
+from mash.screening.rulebook import check_rulebook
+from mash.services import screening
 from mash.services.users import UserInvalid, create_user
 
 
-@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False, add_default_commands=True)
+@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False, add_default_commands=False)
 def cli() -> None:
     """MASH Front Door: the front door service for children's social care."""
+
+
+@cli.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def run(host: str, port: int) -> None:
+    """Run the development server (with jobs in-process and the outbox sweep when REDIS_URL is unset)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    settings = app.config["MASH_SETTINGS"]
+    if not settings.redis_url:
+        jobs.start_sweeper(app.extensions["mash.relay"], settings.sweep_seconds)
+    click.echo(
+        f"MASH Front Door on http://{host}:{port}/api/v1/docs ({'RQ on Redis' if settings.redis_url else 'jobs in-process'})"
+    )
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _sweep_forever(interval: float, parent: int) -> None:
+    app = create_app()
+    relay = app.extensions["mash.relay"]
+    stop = threading.Event()
+    while not stop.wait(interval):
+        if os.getppid() != parent:
+            return
+        relay.sweep()
+
+
+@cli.command("worker")
+@click.option("--queue", "queues", multiple=True, default=jobs.QUEUES, show_default=True)
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.option("--sweep/--no-sweep", default=True, show_default=True, help="Run the outbox sweep beside the worker.")
+def worker(queues: tuple[str, ...], burst: bool, sweep: bool) -> None:
+    """Run an RQ worker (forking a work-horse per job) with the scheduler and the outbox sweep."""
+    settings = current_app.config["MASH_SETTINGS"]
+    if not settings.redis_url:
+        raise click.UsageError("REDIS_URL is not set: without Redis, jobs run inside the web process")
+    if sweep:
+        context = multiprocessing.get_context("spawn")
+        context.Process(
+            target=_sweep_forever, args=(settings.sweep_seconds, os.getpid()), name="mash-sweep", daemon=True
+        ).start()
+    redis = Redis.from_url(settings.redis_url)
+    rq_worker = Worker(
+        [Queue(name, connection=redis, serializer=JSONSerializer) for name in queues],
+        connection=redis,
+        serializer=JSONSerializer,
+    )
+    rq_worker.work(with_scheduler=True, burst=burst, logging_level=settings.log_level)
+
+
+@cli.group()
+def rules() -> None:
+    """Check and explain the screening rules."""
+
+
+@rules.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def rules_check(path: Path) -> None:
+    """Validate a rulebook file; name the line of every problem."""
+    problems = check_rulebook(path)
+    for problem in problems:
+        click.echo(f"{path}:{problem}", err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"{path}: ok")
+
+
+@rules.command("explain")
+@click.argument("contact_id")
+def rules_explain(contact_id: str) -> None:
+    """Print which rules fire for a stored contact, and why."""
+    settings = current_app.config["MASH_SETTINGS"]
+    contact, result, due = screening.explain_contact(get_session(), contact_id, settings)
+    click.echo(f"Contact {contact.reference}")
+    click.echo(explain(result, due), nl=False)
 
 
 @cli.group()
@@ -53,6 +139,6 @@ def users_create(name: str, role: str, organisation: str | None, agency_type: st
     click.echo(token)
 
 
-def main() -> None:
+def main(args: list[str] | None = None) -> None:
     """Run the `mash` command."""
-    cli.main(args=sys.argv[1:], prog_name="mash")
+    cli.main(args=sys.argv[1:] if args is None else args, prog_name="mash")

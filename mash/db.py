@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import uuid
+import weakref
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -83,11 +85,28 @@ def make_engine(database_url: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"isolation_level": None, "check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"isolation_level": None, "check_same_thread": False}, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
+        _dispose_in_forked_children(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True)
+    _dispose_in_forked_children(engine)
+    return engine
+
+
+def _dispose_in_forked_children(engine: Engine) -> None:
+    """Give a forked child (an RQ work-horse) fresh connections instead of its parent's."""
+    ref = weakref.ref(engine)
+
+    def reset() -> None:
+        alive = ref()
+        if alive is not None:
+            alive.dispose(close=False)
+
+    os.register_at_fork(after_in_child=reset)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -40,6 +40,7 @@ class JobSpec:
 JOBS: dict[str, JobSpec] = {
     "screen_contact": JobSpec("workers.screening.screen_contact", "workers.screening.screening_failed", "screening"),
 }
+RQ_FAILURE_CALLBACK = "workers.callbacks.job_failed"
 
 
 def resolve(dotted: str) -> Callable[..., Any]:
@@ -80,7 +81,7 @@ class RqRunner:
                     job_id=job_id(item.job, item.entity_id),
                     job_timeout=spec.timeout,
                     retry=self.retry,
-                    on_failure=Callback(spec.on_failure),
+                    on_failure=Callback(RQ_FAILURE_CALLBACK),
                     result_ttl=3600,
                     failure_ttl=7 * 24 * 3600,
                     description=item.job,

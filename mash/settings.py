@@ -31,6 +31,10 @@ def _float(environ: Mapping[str, str], name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number") from exc
 
 
+def _timescales(environ: Mapping[str, str], prefix: str, default: Mapping[str, str]) -> dict[str, str]:
+    return {rag: environ.get(f"{prefix}_{rag.upper()}") or spec for rag, spec in default.items()}
+
+
 @dataclass(frozen=True)
 class PartnerSettings:
     """Where one partner agency's system answers, and the credential it expects."""
@@ -48,18 +52,18 @@ class Settings:
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     max_body_bytes: int = 256 * 1024
     rulebook_path: str | None = None
-    red_hours: float = 4.0
-    amber_working_days: float = 1.0
-    green_working_days: float = 3.0
+    decision_timescales: Mapping[str, str] = field(
+        default_factory=lambda: {"red": "4 hours", "amber": "1 working day", "green": "3 working days"}
+    )
     caseload_cap: int = 15
     claim_minutes: int = 30
     sweep_seconds: int = 30
     screening_retry_after_seconds: int = 60
     job_retries: int = 3
     partner_timeout_seconds: float = 5.0
-    checks_red_hours: float = 2.0
-    checks_amber_working_days: float = 1.0
-    checks_green_working_days: float = 3.0
+    checks_timescales: Mapping[str, str] = field(
+        default_factory=lambda: {"red": "2 hours", "amber": "1 working day", "green": "3 working days"}
+    )
     police: PartnerSettings = PartnerSettings()
     health: PartnerSettings = PartnerSettings()
     education: PartnerSettings = PartnerSettings()
@@ -76,9 +80,7 @@ class Settings:
             secret_key=env.get("MASH_SECRET_KEY") or base.secret_key,
             max_body_bytes=_int(env, "MASH_MAX_BODY_BYTES", base.max_body_bytes),
             rulebook_path=env.get("MASH_RULEBOOK") or None,
-            red_hours=_float(env, "MASH_RED_HOURS", base.red_hours),
-            amber_working_days=_float(env, "MASH_AMBER_WORKING_DAYS", base.amber_working_days),
-            green_working_days=_float(env, "MASH_GREEN_WORKING_DAYS", base.green_working_days),
+            decision_timescales=_timescales(env, "MASH_DECISION", base.decision_timescales),
             caseload_cap=_int(env, "MASH_CASELOAD_CAP", base.caseload_cap),
             claim_minutes=_int(env, "MASH_CLAIM_MINUTES", base.claim_minutes),
             sweep_seconds=_int(env, "MASH_SWEEP_SECONDS", base.sweep_seconds),
@@ -87,9 +89,7 @@ class Settings:
             ),
             job_retries=_int(env, "MASH_JOB_RETRIES", base.job_retries),
             partner_timeout_seconds=_float(env, "MASH_PARTNER_TIMEOUT_SECONDS", base.partner_timeout_seconds),
-            checks_red_hours=_float(env, "MASH_CHECKS_RED_HOURS", base.checks_red_hours),
-            checks_amber_working_days=_float(env, "MASH_CHECKS_AMBER_WORKING_DAYS", base.checks_amber_working_days),
-            checks_green_working_days=_float(env, "MASH_CHECKS_GREEN_WORKING_DAYS", base.checks_green_working_days),
+            checks_timescales=_timescales(env, "MASH_CHECKS", base.checks_timescales),
             police=PartnerSettings(env.get("MASH_POLICE_URL") or None, env.get("MASH_POLICE_TOKEN") or None),
             health=PartnerSettings(env.get("MASH_HEALTH_URL") or None, env.get("MASH_HEALTH_TOKEN") or None),
             education=PartnerSettings(env.get("MASH_EDUCATION_URL") or None, env.get("MASH_EDUCATION_TOKEN") or None),

@@ -147,6 +147,14 @@ class ReasonSchema(Schema):
     source = fields.String()
 
 
+class ChildRecommendationSchema(Schema):
+    child_id = fields.String()
+    outcome = fields.String(validate=one_of(OUTCOMES))
+    rag = fields.String(validate=one_of(RAGS))
+    level = fields.Integer()
+    reasons = fields.List(fields.Nested(ReasonSchema))
+
+
 class TeamRefSchema(Schema):
     id = fields.String()
     name = fields.String()
@@ -160,6 +168,9 @@ class RecommendationSchema(Schema):
     reasons = fields.List(fields.Nested(ReasonSchema))
     rulebook_version = fields.String()
     team = fields.Nested(TeamRefSchema, allow_none=True)
+    team_note = fields.String(allow_none=True)
+    checks = fields.List(fields.String())
+    children = fields.List(fields.Nested(ChildRecommendationSchema))
     screened_at = fields.AwareDateTime()
 
 

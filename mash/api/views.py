@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from mash.models import Contact
-from mash.services import audit
+from mash.services import audit, screening
 from mash.services.users import Actor
 
 CHILD_FIELDS = (
@@ -66,8 +66,30 @@ def staff_view(session: Session, contact: Contact) -> dict[str, Any]:
         },
         "immediate_danger": contact.immediate_danger,
         "consent": {"status": contact.consent_status, "reason": contact.consent_reason},
-        "recommendation": None,
+        "recommendation": recommendation_view(session, contact.id),
         "audit": audit.view_summary(session, contact.id),
+    }
+
+
+def recommendation_view(session: Session, contact_id: str) -> dict[str, Any] | None:
+    """Return the screening's recommendation for a contact, as the contract shapes it."""
+    with session.begin():
+        found = screening.get_recommendation(session, contact_id)
+    if found is None:
+        return None
+    rec, team_name = found
+    return {
+        "outcome": rec.outcome,
+        "rag": rec.rag,
+        "level": rec.level,
+        "decision_due_by": rec.decision_due_by,
+        "reasons": rec.reasons,
+        "rulebook_version": rec.rulebook_version,
+        "team": {"id": rec.team_id, "name": team_name} if rec.team_id else None,
+        "team_note": rec.team_note,
+        "checks": rec.checks,
+        "children": rec.children,
+        "screened_at": rec.screened_at,
     }
 
 

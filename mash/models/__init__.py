@@ -4,6 +4,8 @@ from mash.models.audit import AuditEvent
 from mash.models.contact import Adult, Child, Contact, ReferenceCounter, Referrer
 from mash.models.idempotency import IdempotencyRecord
 from mash.models.outbox import OutboxItem
+from mash.models.screening import Recommendation
+from mash.models.team import Team, TeamMember
 from mash.models.user import ApiToken, User
 
 __all__ = [
@@ -14,7 +16,10 @@ __all__ = [
     "Contact",
     "IdempotencyRecord",
     "OutboxItem",
+    "Recommendation",
     "ReferenceCounter",
     "Referrer",
+    "Team",
+    "TeamMember",
     "User",
 ]

@@ -20,7 +20,6 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     organisation: Mapped[str] = mapped_column(String(200), index=True)
     agency_type: Mapped[str | None] = mapped_column(String(40))
-    team_id: Mapped[str | None] = mapped_column(String(36))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -76,7 +76,6 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('organisation', sa.String(length=200), nullable=False),
     sa.Column('agency_type', sa.String(length=40), nullable=True),
-    sa.Column('team_id', sa.String(length=36), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', mash.db.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users'))

@@ -1,0 +1,201 @@
+"""Screen a contact: the rules' recommendation, its deadline and routing, stored once however often it runs."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from mash.db import utcnow
+from mash.models import Child, Contact, Recommendation, Team
+from mash.screening.clock import WorkingCalendar
+from mash.screening.engine import ScreeningResult, screen
+from mash.screening.facts import ChildHistory
+from mash.screening.rulebook import Rulebook, default_rulebook, load_rulebook
+from mash.services import audit, outbox, teams
+from mash.settings import Settings
+
+SCREEN_CONTACT = "screen_contact"
+HISTORY_WINDOW = timedelta(days=365)
+
+
+@cache
+def rulebook_for(path: str | None) -> Rulebook:
+    """Return the configured rulebook, or the default one."""
+    return load_rulebook(path) if path else default_rulebook()
+
+
+@cache
+def calendar() -> WorkingCalendar:
+    """Return the England and Wales working calendar."""
+    return WorkingCalendar()
+
+
+def contact_payload(contact: Contact) -> dict[str, Any]:
+    """Return the contact in the shape partners sent it, as the rules read it."""
+    return {
+        "referrer": {"agency_type": contact.agency_type},
+        "children": [
+            {
+                "first_name": child.first_name,
+                "last_name": child.last_name,
+                "date_of_birth": child.date_of_birth,
+                "expected_date_of_delivery": child.expected_date_of_delivery,
+                "gender": child.gender,
+                "nhs_number": child.nhs_number,
+                "disability": child.disability,
+            }
+            for child in contact.children
+        ],
+        "concerns": {"categories": contact.categories, "indicators": contact.indicators},
+        "immediate_danger": contact.immediate_danger,
+        "consent": {"status": contact.consent_status},
+    }
+
+
+def earlier_contacts(session: Session, contact: Contact, child: Child) -> int:
+    """Count earlier contacts in the last 12 months about the same child (same NHS number, or same name and birth)."""
+    since = contact.received_at - HISTORY_WINDOW
+    same_child = None
+    if child.nhs_number:
+        same_child = Child.nhs_number == child.nhs_number
+    elif child.first_name and child.last_name and child.date_of_birth:
+        same_child = (
+            (func.lower(Child.first_name) == child.first_name.lower())
+            & (func.lower(Child.last_name) == child.last_name.lower())
+            & (Child.date_of_birth == child.date_of_birth)
+        )
+    if same_child is None:
+        return 0
+    return int(
+        session.execute(
+            select(func.count(func.distinct(Contact.id)))
+            .join(Child, Child.contact_id == Contact.id)
+            .where(
+                same_child,
+                Contact.id != contact.id,
+                Contact.received_at >= since,
+                Contact.received_at <= contact.received_at,
+            )
+        ).scalar_one()
+    )
+
+
+def histories(session: Session, contact: Contact) -> list[ChildHistory]:
+    """Return what earlier records say about each child on the contact."""
+    declined = "early_help_declined" in contact.indicators
+    return [
+        ChildHistory(
+            contacts_last_12_months=earlier_contacts(session, contact, child), early_help_declined_or_failed=declined
+        )
+        for child in contact.children
+    ]
+
+
+def _reasons(result: ScreeningResult) -> list[dict[str, str]]:
+    return [asdict(reason) for reason in result.reasons]
+
+
+def _children(contact: Contact, result: ScreeningResult) -> list[dict[str, Any]]:
+    return [
+        {
+            "child_id": contact.children[child.index].id,
+            "outcome": child.outcome,
+            "rag": child.rag,
+            "level": child.level,
+            "reasons": [asdict(reason) for reason in child.reasons],
+        }
+        for child in result.children
+    ]
+
+
+def _lock(session: Session, contact_id: str) -> Contact | None:
+    query = select(Contact).where(Contact.id == contact_id).options(selectinload(Contact.children))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Contact)
+    return session.execute(query).scalar_one_or_none()
+
+
+def screen_contact(session: Session, contact_id: str, settings: Settings, *, rescreen: bool = False) -> bool:
+    """Screen a contact still awaiting it (or re-screen one awaiting a decision); return whether anything changed."""
+    with session.begin():
+        contact = _lock(session, contact_id)
+        if contact is None:
+            return False
+        wanted = ("received", "screening_failed", "awaiting_decision") if rescreen else ("received", "screening_failed")
+        if contact.status not in wanted:
+            outbox.complete(session, SCREEN_CONTACT, contact.id)
+            return False
+        result = screen(
+            contact_payload(contact),
+            contact.received_at,
+            histories(session, contact),
+            rulebook_for(settings.rulebook_path),
+        )
+        disabled = any(child.disability for child in contact.children) or "disability" in contact.categories
+        routing = teams.route(session, result.outcome, disabled, settings.caseload_cap)
+        now = utcnow()
+        session.execute(delete(Recommendation).where(Recommendation.contact_id == contact.id))
+        session.add(
+            Recommendation(
+                contact_id=contact.id,
+                outcome=result.outcome,
+                rag=result.rag,
+                level=result.level,
+                decision_due_by=calendar().decision_due_by(
+                    contact.received_at, result.rag, settings.decision_timescales
+                ),
+                reasons=_reasons(result),
+                children=_children(contact, result),
+                checks=sorted(result.checks),
+                rulebook_version=result.rulebook_version,
+                team_id=routing.team.team_id if routing.team else None,
+                team_note=routing.note,
+                screened_at=now,
+            )
+        )
+        contact.status = "awaiting_decision"
+        outbox.complete(session, SCREEN_CONTACT, contact.id, now=now)
+        audit.record(session, None, "contact.rescreened" if rescreen else "contact.screened", [contact.id], at=now)
+    return True
+
+
+def screening_failed(session: Session, contact_id: str, error: str) -> None:
+    """Mark a contact whose screening failed for good, so that it is seen and not silently stuck."""
+    with session.begin():
+        contact = _lock(session, contact_id)
+        if contact is None or contact.status != "received":
+            return
+        contact.status = "screening_failed"
+        outbox.fail(session, SCREEN_CONTACT, contact.id, error)
+        audit.record(session, None, "contact.screening_failed", [contact.id], detail={"error": error[:200]})
+
+
+def get_recommendation(session: Session, contact_id: str) -> tuple[Recommendation, str | None] | None:
+    """Return a contact's recommendation and the name of its team, inside the caller's transaction."""
+    row = session.execute(
+        select(Recommendation, Team.name)
+        .outerjoin(Team, Team.id == Recommendation.team_id)
+        .where(Recommendation.contact_id == contact_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def explain_contact(session: Session, contact_id: str, settings: Settings) -> tuple[Contact, ScreeningResult, datetime]:
+    """Run the rules again on a stored contact, without storing anything, for an explanation."""
+    with session.begin():
+        contact = session.execute(
+            select(Contact).where(Contact.id == contact_id).options(selectinload(Contact.children))
+        ).scalar_one()
+        result = screen(
+            contact_payload(contact),
+            contact.received_at,
+            histories(session, contact),
+            rulebook_for(settings.rulebook_path),
+        )
+        due = calendar().decision_due_by(contact.received_at, result.rag, settings.decision_timescales)
+    return contact, result, due
