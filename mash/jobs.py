@@ -6,7 +6,7 @@ import importlib
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import structlog
@@ -14,6 +14,8 @@ from flask import Flask
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Callback, Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
@@ -66,20 +68,41 @@ class RqRunner:
 
     def __init__(self, redis: Redis, settings: Settings) -> None:
         self.redis = redis
-        self.retry = Retry(max=settings.job_retries, interval=[2, 10, 30][: max(settings.job_retries, 1)])
+        self.retry = Retry(max=settings.job_retries, interval=list(settings.job_retry_intervals))
         self.queues = {name: Queue(name, connection=redis, serializer=JSONSerializer) for name in QUEUES}
+        self.timeout = settings.job_timeout_seconds
+        self.grace_seconds = 5
+
+    def _timeout(self, spec: JobSpec) -> int:
+        return self.timeout or spec.timeout
+
+    def _in_hand(self, item: OutboxItem, spec: JobSpec) -> bool:
+        """Say whether RQ still holds this job: queued, scheduled for a retry, or started and within its timeout."""
+        try:
+            job = Job.fetch(job_id(item.job, item.entity_id), connection=self.redis, serializer=JSONSerializer)
+        except NoSuchJobError:
+            return False
+        status = job.get_status(refresh=False)
+        if status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
+            return True
+        if status == JobStatus.STARTED and job.started_at is not None:
+            started = job.started_at if job.started_at.tzinfo else job.started_at.replace(tzinfo=UTC)
+            return datetime.now(UTC) - started < timedelta(seconds=self._timeout(spec) + self.grace_seconds)
+        return False
 
     def dispatch(self, items: Iterable[OutboxItem]) -> list[str]:
-        """Enqueue each item; return the ids of those Redis accepted."""
+        """Enqueue each item RQ does not already hold; return the ids of those Redis accepted."""
         sent: list[str] = []
         for item in items:
             spec = JOBS[item.job]
             try:
+                if item.enqueued_at is not None and self._in_hand(item, spec):
+                    continue
                 self.queues[spec.queue].enqueue(
                     spec.func,
                     item.entity_id,
                     job_id=job_id(item.job, item.entity_id),
-                    job_timeout=spec.timeout,
+                    job_timeout=self._timeout(spec),
                     retry=self.retry,
                     on_failure=Callback(RQ_FAILURE_CALLBACK),
                     result_ttl=3600,

@@ -31,6 +31,16 @@ def _float(environ: Mapping[str, str], name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number") from exc
 
 
+def _ints(environ: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = environ.get(name)
+    if not raw:
+        return default
+    try:
+        return tuple(int(part) for part in raw.split(","))
+    except ValueError as exc:
+        raise ValueError(f"{name} must be whole numbers separated by commas") from exc
+
+
 def _timescales(environ: Mapping[str, str], prefix: str, default: Mapping[str, str]) -> dict[str, str]:
     return {rag: environ.get(f"{prefix}_{rag.upper()}") or spec for rag, spec in default.items()}
 
@@ -60,6 +70,8 @@ class Settings:
     sweep_seconds: int = 30
     screening_retry_after_seconds: int = 60
     job_retries: int = 3
+    job_timeout_seconds: int | None = None
+    job_retry_intervals: tuple[int, ...] = (5, 30, 120)
     partner_timeout_seconds: float = 5.0
     checks_timescales: Mapping[str, str] = field(
         default_factory=lambda: {"red": "2 hours", "amber": "1 working day", "green": "3 working days"}
@@ -88,6 +100,8 @@ class Settings:
                 env, "MASH_SCREENING_RETRY_AFTER_SECONDS", base.screening_retry_after_seconds
             ),
             job_retries=_int(env, "MASH_JOB_RETRIES", base.job_retries),
+            job_timeout_seconds=_int(env, "MASH_JOB_TIMEOUT_SECONDS", 0) or None,
+            job_retry_intervals=_ints(env, "MASH_JOB_RETRY_INTERVALS", base.job_retry_intervals),
             partner_timeout_seconds=_float(env, "MASH_PARTNER_TIMEOUT_SECONDS", base.partner_timeout_seconds),
             checks_timescales=_timescales(env, "MASH_CHECKS", base.checks_timescales),
             police=PartnerSettings(env.get("MASH_POLICE_URL") or None, env.get("MASH_POLICE_TOKEN") or None),

@@ -137,3 +137,33 @@ def count_rows(app: Flask, *tables: str) -> dict[str, int]:
     engine = app.extensions["mash.engine"]
     with engine.connect() as conn:
         return {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in tables}
+
+
+def _headers_factory(role: str, organisation: str | None = None, agency: str | None = None) -> Any:
+    def make(app: Flask) -> dict[str, str]:
+        session = app.extensions["mash.sessionmaker"]()
+        try:
+            _, token = create_user(session, f"Test {role}", role, organisation, agency)
+        finally:
+            session.close()
+        return {"Authorization": "Bearer " + token}
+
+    return make
+
+
+@pytest.fixture
+def partner_factory() -> Any:
+    """Make a police partner's headers on a given app."""
+    return _headers_factory("partner", "Metropolitan Police", "police")
+
+
+@pytest.fixture
+def screener_factory() -> Any:
+    """Make a screener's headers on a given app."""
+    return _headers_factory("screener")
+
+
+@pytest.fixture
+def manager_factory() -> Any:
+    """Make a manager's headers on a given app."""
+    return _headers_factory("manager")
