@@ -40,9 +40,8 @@ def run(host: str, port: int) -> None:
     settings = app.config["MASH_SETTINGS"]
     if not settings.redis_url:
         jobs.start_sweeper(app.extensions["mash.relay"], settings.sweep_seconds)
-    click.echo(
-        f"MASH Front Door on http://{host}:{port}/api/v1/docs ({'RQ on Redis' if settings.redis_url else 'jobs in-process'})"
-    )
+    mode = "jobs on Redis" if settings.redis_url else "jobs in-process"
+    click.echo(f"MASH Front Door on http://{host}:{port}/api/v1/docs ({mode})")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
