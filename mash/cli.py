@@ -23,6 +23,7 @@ from mash.enums import AGENCY_TYPES, ROLES
 from mash.screening.explain import explain
 from mash.screening.rulebook import check_rulebook
 from mash.services import screening
+from mash.services.demo import load_demo
 from mash.services.users import UserInvalid, create_user
 
 
@@ -136,6 +137,17 @@ def users_create(name: str, role: str, organisation: str | None, agency_type: st
         raise click.UsageError(str(exc)) from exc
     click.echo(f"created {user.role} {user.id} ({user.organisation})")
     click.echo(token)
+
+
+@cli.command("demo")
+def demo() -> None:
+    """Load a demonstration data set (teams, users of every role, synthetic contacts) and print the tokens."""
+    session = get_session()
+    result = load_demo(session)
+    current_app.extensions["mash.relay"].flush(session)
+    click.echo(f"loaded {result.contacts} demonstration contacts ({result.replayed} were already there)")
+    for name, token in result.tokens.items():
+        click.echo(f"{name:<28} {token}")
 
 
 def main(args: list[str] | None = None) -> None:

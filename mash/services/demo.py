@@ -1,0 +1,131 @@
+"""A demonstration data set: teams, users of every role, and realistic synthetic contacts from every kind of partner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mash.models import Team, TeamMember
+from mash.partners.dataset import load_dataset
+from mash.services import contacts
+from mash.services.users import Actor, create_user
+
+DEMO_CONTACTS = Path(__file__).resolve().parent.parent / "data" / "demo_contacts.yaml"
+
+PARTNERS: dict[str, tuple[str, str, str]] = {
+    "police": ("PC Jane Smith", "Metropolitan Police, Lambeth CAIT", "police"),
+    "school": ("Ms R. Okafor (DSL)", "Oakfield Primary School", "school"),
+    "education_services": ("Attendance officer", "Lambeth Education Services", "education_services"),
+    "gp": ("Dr S. Patel", "Elmfield Medical Practice", "gp"),
+    "health_visitor": ("HV Claire Doyle", "Lambeth Health Visiting", "health_visitor"),
+    "school_nurse": ("School nurse Tom Reid", "Lambeth School Nursing", "school_nurse"),
+    "emergency_department": ("Dr A. Mensah", "St Thomas' Hospital ED", "emergency_department"),
+    "health_other": ("Physiotherapist", "Evelina Children's Hospital", "health_other"),
+    "housing": ("Housing officer", "Lambeth Housing Options", "housing"),
+    "la_social_care": ("Adult social worker", "Lambeth Adult Social Care", "la_social_care"),
+    "la_other_internal": ("Youth worker", "Lambeth Youth Service", "la_other_internal"),
+    "legal_agency": ("Probation officer", "Probation Service, South London", "legal_agency"),
+    "other": ("Project worker", "Safe Futures charity", "other"),
+}
+PUBLIC_CALLERS = {"family_member", "anonymous", "self", "acquaintance", "individual_other"}
+
+TEAMS: list[tuple[str, str, list[int]]] = [
+    ("Early Help North", "early_help", [12, 14, 9, 15]),
+    ("Early Help South", "early_help", [15, 15, 15]),
+    ("Assessment Team 1", "assessment", [15, 14, 15, 13, 15, 15]),
+    ("Assessment Team 2", "assessment", [11, 12, 10, 13, 14, 12]),
+    ("Child Protection Team", "child_protection", [13, 14, 12, 15, 11, 14]),
+    ("Children with Disabilities", "disabled_children", [10, 12, 11]),
+]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What the demo loaded, and the tokens to try it with."""
+
+    tokens: dict[str, str]
+    contacts: int
+    replayed: int
+
+
+def _teams(session: Session) -> None:
+    with session.begin():
+        known = set(session.execute(select(Team.name)).scalars())
+        for name, kind, caseloads in TEAMS:
+            if name in known:
+                continue
+            team = Team(name=name, kind=kind)
+            team.members = [
+                TeamMember(name=f"{name} social worker {n + 1}", caseload=load) for n, load in enumerate(caseloads)
+            ]
+            session.add(team)
+
+
+def _payload(entry: dict[str, Any], families: dict[str, Any], referrer: dict[str, Any], n: int) -> dict[str, Any]:
+    family = families[entry["family"]]
+    chosen = [c for c in family["children"] if c["id"] in entry["children"]]
+    children = [
+        {
+            key: (date.fromisoformat(value) if key == "date_of_birth" else value)
+            for key, value in child.items()
+            if key not in ("id", "holdings")
+        }
+        for child in chosen
+    ]
+    for child in children:
+        if child["date_of_birth"] > date.today():
+            child["expected_date_of_delivery"] = child.pop("date_of_birth")
+            child.update(first_name=None, gender="unknown")
+    adults = [{**adult, "date_of_birth": date.fromisoformat(adult["date_of_birth"])} for adult in family["adults"]]
+    status = entry["consent"]
+    return {
+        "referrer": {**referrer, "external_reference": f"DEMO-{n:03d}"},
+        "children": children,
+        "adults": adults,
+        "concerns": {
+            "categories": entry["categories"],
+            "indicators": entry.get("indicators", []),
+            "summary": entry["summary"],
+        },
+        "immediate_danger": bool(entry.get("immediate_danger", False)),
+        "consent": {"status": status, "reason": entry.get("reason") or ("" if status == "given" else "Not recorded")},
+    }
+
+
+def load_demo(session: Session) -> DemoResult:
+    """Load teams, users and contacts; running it again adds users but no duplicate contacts."""
+    _teams(session)
+    tokens: dict[str, str] = {}
+    actors: dict[str, Actor] = {}
+    for role in ("screener", "manager", "therapist", "admin"):
+        user, token = create_user(session, f"Demo {role}", role)
+        tokens[role] = token
+        actors[role] = Actor(user.id, user.name, user.role, user.organisation, None)
+    for key, (name, organisation, agency) in PARTNERS.items():
+        user, token = create_user(session, name, "partner", organisation, agency)
+        tokens[f"partner:{key}"] = token
+        actors[key] = Actor(user.id, user.name, user.role, user.organisation, agency)
+    families = {family["id"]: family for family in load_dataset()["families"]}
+    entries = yaml.safe_load(DEMO_CONTACTS.read_text(encoding="utf-8"))
+    made = replayed = 0
+    for n, entry in enumerate(entries, start=1):
+        by = entry["by"]
+        if by in PUBLIC_CALLERS:
+            actor = actors["screener"]
+            referrer = {"name": "Call handler (MASH)", "agency_type": by, "organisation": "Member of the public"}
+        else:
+            name, organisation, agency = PARTNERS[by]
+            actor = actors[by]
+            referrer = {"name": name, "agency_type": agency, "organisation": organisation}
+        result = contacts.submit_contact(
+            session, actor, _payload(entry, families, referrer, n), idempotency_key=f"demo-{n:03d}"
+        )
+        made += not result.replayed
+        replayed += result.replayed
+    return DemoResult(tokens, made, replayed)
