@@ -8,6 +8,8 @@ column. A new child is looked up with `candidate_keys`: pairs of (column, value)
 * the Soundex code of each part of its surname with its birth year, so that a child whose date of birth
   was mistyped, but whose surname sounds the same and whose year is right, is still found.
 
+A new child without a date of birth has no candidate keys: a surname code alone would fetch thousands.
+
 Soundex is the phonetic code because it keeps the first letter and the consonants and ignores vowels,
 which is where transliterated South Asian, West African and Vietnamese surnames vary most (Mohammed and
 Muhammad, Chaudhry and Choudhury, Nguyen and Ngyuen, Okonkwo and Okonkow all agree; Metaphone splits

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import jellyfish
 
-CACHE_SIZE = 1 << 16
+CACHE_SIZE = 1 << 14
 
 # Apostrophes vanish so that O'Brien and OBrien agree; letters that NFKD does not decompose
 # (the Vietnamese đ, the Nordic ø, the Polish ł) are spelled in ASCII.
@@ -72,9 +72,10 @@ _SCHOOL_NOISE = frozenset({"the", "school"})
 @lru_cache(maxsize=CACHE_SIZE)
 def normalise_text(raw: str) -> str:
     """Casefold, strip accents and punctuation, and collapse whitespace."""
-    folded = unicodedata.normalize("NFKD", raw.casefold().translate(_FOLD))
-    bare = "".join(char for char in folded if not unicodedata.combining(char))
-    return " ".join(_NOT_LETTER.sub(" ", bare).split())
+    text = raw.casefold().translate(_FOLD)
+    if not text.isascii():
+        text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    return " ".join(_NOT_LETTER.sub(" ", text).split())
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -139,8 +140,10 @@ def normalise_nhs_number(raw: str | None) -> str | None:
     return digits if len(digits) == 10 else None
 
 
-def nhs_number_is_valid(digits: str) -> bool:
-    """Check the modulus 11 check digit of a ten-digit NHS number."""
+def nhs_number_is_usable(digits: str) -> bool:
+    """Say whether ten digits pass the modulus 11 check and are not a placeholder such as 0000000000."""
+    if len(set(digits)) == 1:
+        return False
     total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
-    return check != 10 and (check % 11) == int(digits[9])
+    return check != 10 and check % 11 == int(digits[9])

@@ -1,8 +1,9 @@
 """Score how likely a new child and a known child are the same child, with the evidence in plain English.
 
-An NHS number decides alone: the same valid number on both is the same child, two different valid numbers
-are different children. Otherwise each field that both records hold adds its weight times its agreement
-(0 to 1); the weights add up to 1, so the score is 1 only when everything agrees.
+An NHS number decides alone: the same number on both is the same child, two different numbers are
+different children; a number that fails its check digit, or a placeholder like 0000000000, is not relied
+on. Otherwise each field that both records hold adds its weight times its agreement (0 to 1); the weights
+add up to 1, so the score is 1 only when everything agrees.
 
 Names are compared with Jaro-Winkler on normalised words. A similarity at or below `NAME_SIMILARITY_FLOOR`
 agrees not at all, one at or above `NAME_SIMILARITY_FULL` agrees fully, and agreement rises in a straight
@@ -18,16 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, Hamming, JaroWinkler
 
-from mash.matching.keys import swapped_date
 from mash.matching.nicknames import known_forms
 from mash.matching.normalise import (
     CACHE_SIZE,
     name_words,
-    nhs_number_is_valid,
+    nhs_number_is_usable,
     normalise_nhs_number,
     normalise_postcode,
     normalise_school,
@@ -67,6 +67,8 @@ DOB_NEAR_AGREEMENT = 0.60
 POSTCODE_DISTRICT_AGREEMENT = 0.30
 SCHOOL_SIMILARITY_FULL = 0.95
 
+NEW_CHILD_CACHE_SIZE = 64
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
@@ -89,15 +91,14 @@ class MatchScore:
     evidence: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Given:
+class _Given(NamedTuple):
     word: str
+    display: str
     forms: frozenset[str]
     known: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Surname:
+class _Surname(NamedTuple):
     joined: str
     code: str
     parts: tuple[str, ...]
@@ -108,7 +109,7 @@ def _given_names(raw: str | None) -> tuple[_Given, ...]:
     names = []
     for word in name_words(raw):
         forms = known_forms(word)
-        names.append(_Given(word, forms or frozenset((word,)), forms is not None))
+        names.append(_Given(word, word.title(), forms or frozenset((word,)), forms is not None))
     return tuple(names)
 
 
@@ -119,6 +120,31 @@ def _surname(raw: str | None) -> _Surname | None:
         return None
     joined = "".join(parts)
     return _Surname(joined, phonetic_code(joined), parts)
+
+
+class _Prepared(NamedTuple):
+    given: tuple[_Given, ...]
+    surname: _Surname | None
+    born: date | None
+    postcode: tuple[str, str | None] | None
+    school: str | None
+    nhs: str | None
+
+
+def _prepare(person: Person) -> _Prepared:
+    return _Prepared(
+        _given_names(person.first_name),
+        _surname(person.last_name),
+        person.date_of_birth,
+        normalise_postcode(person.postcode),
+        normalise_school(person.school),
+        normalise_nhs_number(person.nhs_number),
+    )
+
+
+_prepare_new = lru_cache(maxsize=NEW_CHILD_CACHE_SIZE)(_prepare)
+"""The new child is scored against every candidate in turn, so it is prepared once; each candidate is
+prepared as it comes, from the per-field caches."""
 
 
 def _jaro_winkler(first: str, second: str) -> float:
@@ -135,20 +161,27 @@ def _agreement(similarity: float) -> float:
     return (similarity - NAME_SIMILARITY_FLOOR) / (NAME_SIMILARITY_FULL - NAME_SIMILARITY_FLOOR)
 
 
+def _pair(new: str, known: str) -> str:
+    return f"({new} / {known})"
+
+
 def _given_pair(new: _Given, known: _Given) -> tuple[float, str]:
-    pair = f"({new.word.title()} / {known.word.title()})"
     if new.word == known.word:
-        return 1.0, f"same first name ({new.word.title()})"
+        return 1.0, "same first name"
     if new.word in known.forms or known.word in new.forms:
-        return 1.0, f"first names are nickname forms {pair}"
-    if not new.forms.isdisjoint(known.forms):
-        return SHORT_FORMS_SIMILARITY, f"first names are short forms of one name {pair}"
-    if new.known and known.known:
-        return 0.0, f"different first names {pair}"
-    similarity = _jaro_winkler(new.word, known.word)
-    if similarity <= NAME_SIMILARITY_FLOOR:
-        return similarity, f"different first names {pair}"
-    return similarity, f"first name Jaro-Winkler {similarity:.2f} {pair}"
+        similarity, reason = 1.0, "first names are nickname forms"
+    elif not new.forms.isdisjoint(known.forms):
+        similarity, reason = SHORT_FORMS_SIMILARITY, "first names are short forms of one name"
+    elif new.known and known.known:
+        similarity, reason = 0.0, "different first names"
+    else:
+        similarity = _jaro_winkler(new.word, known.word)
+        reason = (
+            f"first name Jaro-Winkler {similarity:.2f}"
+            if similarity > NAME_SIMILARITY_FLOOR
+            else "different first names"
+        )
+    return similarity, f"{reason} {_pair(new.display, known.display)}"
 
 
 def _compare_given(new: tuple[_Given, ...], known: tuple[_Given, ...]) -> tuple[float, str]:
@@ -171,14 +204,16 @@ def _compare_surname(new: _Surname, known: _Surname) -> tuple[float, str]:
     evidence = f"surname Jaro-Winkler {similarity:.2f}"
     if new.code == known.code and similarity >= SOUNDS_ALIKE_MIN_JARO_WINKLER:
         similarity, evidence = max(similarity, SOUNDS_ALIKE_SIMILARITY), f"surnames sound alike, {evidence}"
-    if (len(new.parts) > 1 or len(known.parts) > 1) and not set(new.parts).isdisjoint(known.parts):
-        if similarity < SURNAME_PART_SIMILARITY:
-            similarity, evidence = SURNAME_PART_SIMILARITY, "surnames share a part"
+    shares_part = (len(new.parts) > 1 or len(known.parts) > 1) and not set(new.parts).isdisjoint(known.parts)
+    if shares_part and similarity < SURNAME_PART_SIMILARITY:
+        similarity = SURNAME_PART_SIMILARITY
+        evidence = f"surnames share a part {_pair(' '.join(new.parts).title(), ' '.join(known.parts).title())}"
     if similarity <= NAME_SIMILARITY_FLOOR:
         evidence = "different surnames"
     return similarity, evidence
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _digits(value: date) -> str:
     return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 
@@ -186,20 +221,15 @@ def _digits(value: date) -> str:
 def _compare_dob(new: date, known: date) -> tuple[float, str]:
     if new == known:
         return 1.0, "same date of birth"
-    if swapped_date(new) == known:
+    if new.year == known.year and new.day == known.month and new.month == known.day:
         return DOB_SWAPPED_AGREEMENT, "date of birth with day and month swapped"
-    if (new.month, new.day) == (known.month, known.day) and abs(new.year - known.year) == 1:
+    if new.month == known.month and new.day == known.day and abs(new.year - known.year) == 1:
         return DOB_NEAR_AGREEMENT, "date of birth one year apart"
     new_digits, known_digits = _digits(new), _digits(known)
-    differ = [i for i, (a, b) in enumerate(zip(new_digits, known_digits, strict=True)) if a != b]
-    if len(differ) == 1:
+    differ = Hamming.distance(new_digits, known_digits)
+    if differ == 1:
         return DOB_NEAR_AGREEMENT, "date of birth one digit different"
-    if (
-        len(differ) == 2
-        and differ[1] == differ[0] + 1
-        and new_digits[differ[0]] == known_digits[differ[1]]
-        and new_digits[differ[1]] == known_digits[differ[0]]
-    ):
+    if differ == 2 and OSA.distance(new_digits, known_digits) == 1:
         return DOB_NEAR_AGREEMENT, "date of birth with two digits transposed"
     return 0.0, "different dates of birth"
 
@@ -218,54 +248,54 @@ def _compare_school(new: str, known: str) -> tuple[float, str]:
     return 0.0, "different schools"
 
 
-def _weighted(new: Person, known: Person) -> tuple[float, bool, list[str]]:
+def _weighted(new: _Prepared, known: _Prepared) -> tuple[float, bool, list[str]]:
     total = 0.0
     evidence: list[str] = []
     strong_first_name = False
-    new_given, known_given = _given_names(new.first_name), _given_names(known.first_name)
-    if new_given and known_given:
-        similarity, text = _compare_given(new_given, known_given)
+    if new.given and known.given:
+        similarity, text = _compare_given(new.given, known.given)
         total += FIRST_NAME_WEIGHT * _agreement(similarity)
         strong_first_name = similarity >= STRONG_FIRST_NAME
         evidence.append(text)
-    new_surname, known_surname = _surname(new.last_name), _surname(known.last_name)
-    if new_surname and known_surname:
-        similarity, text = _compare_surname(new_surname, known_surname)
+    if new.surname and known.surname:
+        similarity, text = _compare_surname(new.surname, known.surname)
         total += SURNAME_WEIGHT * _agreement(similarity)
         evidence.append(text)
-    if new.date_of_birth and known.date_of_birth:
-        agreement, text = _compare_dob(new.date_of_birth, known.date_of_birth)
+    if new.born and known.born:
+        agreement, text = _compare_dob(new.born, known.born)
         total += DOB_WEIGHT * agreement
         evidence.append(text)
-    new_postcode, known_postcode = normalise_postcode(new.postcode), normalise_postcode(known.postcode)
-    if new_postcode and known_postcode:
-        agreement, text = _compare_postcode(new_postcode, known_postcode)
+    if new.postcode and known.postcode:
+        agreement, text = _compare_postcode(new.postcode, known.postcode)
         total += POSTCODE_WEIGHT * agreement
         evidence.append(text)
-    new_school, known_school = normalise_school(new.school), normalise_school(known.school)
-    if new_school and known_school:
-        agreement, text = _compare_school(new_school, known_school)
+    if new.school and known.school:
+        agreement, text = _compare_school(new.school, known.school)
         total += SCHOOL_WEIGHT * agreement
         evidence.append(text)
     return min(1.0, round(total, 4)), strong_first_name, evidence
 
 
-def _band(score: float, strong_first_name: bool) -> Band:
-    if score >= LIKELY_THRESHOLD and strong_first_name:
-        return "likely"
-    if score >= POSSIBLE_THRESHOLD:
-        return "possible"
-    return "unlikely"
+def _compare_nhs(new: str, known: str) -> tuple[float | None, str]:
+    if not (nhs_number_is_usable(new) and nhs_number_is_usable(known)):
+        return None, "NHS numbers not compared: one fails its check digit or is a placeholder"
+    if new == known:
+        return 1.0, "same NHS number"
+    return 0.0, "different NHS numbers"
 
 
 def score(new: Person, known: Person) -> MatchScore:
     """Score whether a new child is a known child, with the evidence for and against."""
-    total, strong_first_name, evidence = _weighted(new, known)
-    new_nhs, known_nhs = normalise_nhs_number(new.nhs_number), normalise_nhs_number(known.nhs_number)
-    if new_nhs and known_nhs:
-        if new_nhs == known_nhs:
-            return MatchScore(1.0, "likely", ("same NHS number", *evidence))
-        if nhs_number_is_valid(new_nhs) and nhs_number_is_valid(known_nhs):
-            return MatchScore(0.0, "unlikely", ("different NHS numbers", *evidence))
-        evidence.append("NHS numbers differ but one fails its check digit, so they were not compared")
-    return MatchScore(total, _band(total, strong_first_name), tuple(evidence))
+    new_prepared, known_prepared = _prepare_new(new), _prepare(known)
+    total, strong_first_name, evidence = _weighted(new_prepared, known_prepared)
+    if new_prepared.nhs and known_prepared.nhs:
+        decided, text = _compare_nhs(new_prepared.nhs, known_prepared.nhs)
+        if decided is not None:
+            return MatchScore(decided, "likely" if decided else "unlikely", (text, *evidence))
+        evidence.append(text)
+    if total >= LIKELY_THRESHOLD:
+        if strong_first_name:
+            return MatchScore(total, "likely", tuple(evidence))
+        evidence.append("held at possible: first names differ and twins share everything else")
+    band: Band = "possible" if total >= POSSIBLE_THRESHOLD else "unlikely"
+    return MatchScore(total, band, tuple(evidence))

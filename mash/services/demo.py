@@ -11,6 +11,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mash.db import utcnow
 from mash.models import Team, TeamMember
 from mash.partners.dataset import load_dataset
 from mash.services import contacts
@@ -79,7 +80,7 @@ def _payload(entry: dict[str, Any], families: dict[str, Any], referrer: dict[str
         for child in chosen
     ]
     for child in children:
-        if child["date_of_birth"] > date.today():
+        if child["date_of_birth"] > utcnow().date():
             child["expected_date_of_delivery"] = child.pop("date_of_birth")
             child.update(first_name=None, gender="unknown")
     adults = [{**adult, "date_of_birth": date.fromisoformat(adult["date_of_birth"])} for adult in family["adults"]]
