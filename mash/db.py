@@ -92,6 +92,8 @@ def make_engine(database_url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin_immediate)
         _dispose_in_forked_children(engine)
         return engine
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
     engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True)
     _dispose_in_forked_children(engine)
     return engine
