@@ -1,0 +1,143 @@
+"""The engine: floors, consent, step-up, ordering of reasons, and combining children."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mash.screening import ChildHistory, Rulebook, default_rulebook, explain, load_rulebook, screen
+
+RECEIVED = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+
+SMALL_RULEBOOK = """\
+version: "small.2"
+rag_by_level: {1: green, 2: green, 3: amber, 4: red}
+outcome_by_level: {2: early_help, 3: assessment, 4: strategy_discussion}
+fallback: {id: nothing, reason: Nothing applies., source: Test}
+consent: {id: refused, becomes: nfa, reason: Consent refused so no early help., source: Test}
+step_ups:
+  - {id: twice-more, when: {prior_contacts_at_least: 1}, raise_levels: 2, checks: [education],
+     reason: Raised two levels., source: Test}
+rules:
+  - {id: young, when: {age: under_13}, outcome: strategy_discussion, rag: amber, level: 4,
+     checks: [police], reason: Young., source: Test}
+  - {id: older, when: {age: aged_16_17}, outcome: assessment, rag: red, level: 3,
+     checks: [health], reason: Older., source: Test}
+  - {id: help, when: {any_category: [neglect]}, outcome: early_help, rag: green, level: 2,
+     reason: Help., source: Test}
+"""
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Rulebook:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL_RULEBOOK, encoding="utf-8")
+    return load_rulebook(path)
+
+
+def contact(categories: list[str], *dates_of_birth: dt.date, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "referrer": {"agency_type": "police"},
+        "children": [
+            {"first_name": f"Child{n}", "last_name": "Lee", "date_of_birth": born}
+            for n, born in enumerate(dates_of_birth)
+        ],
+        "concerns": {"categories": categories, "indicators": []},
+        "immediate_danger": False,
+        "consent": {"status": "given"},
+    }
+    body.update(overrides)
+    return body
+
+
+def test_contact_takes_the_highest_outcome_rag_and_level_independently(small: Rulebook) -> None:
+    result = screen(contact(["other"], dt.date(2015, 1, 1), dt.date(2010, 1, 1)), RECEIVED, [], small)
+    young, older = result.children
+    assert (young.outcome, young.rag, young.level) == ("strategy_discussion", "amber", 4)
+    assert (older.outcome, older.rag, older.level) == ("assessment", "red", 3)
+    assert (result.outcome, result.rag, result.level) == ("strategy_discussion", "red", 4)
+    assert result.checks == {"police", "health"}
+    assert [reason.rule for reason in result.reasons] == ["young", "older"]
+    assert result.rulebook_version == "small.2"
+
+
+def test_each_child_keeps_its_own_index_and_reasons(small: Rulebook) -> None:
+    result = screen(contact(["neglect"], dt.date(2010, 1, 1), dt.date(2015, 1, 1)), RECEIVED, [], small)
+    assert [child.index for child in result.children] == [0, 1]
+    assert [r.rule for r in result.children[0].reasons] == ["older", "help"]
+    assert [r.rule for r in result.children[1].reasons] == ["young", "help"]
+    assert [r.rule for r in result.reasons] == ["young", "help", "older"]
+
+
+def test_no_rule_fired_gives_nfa_with_the_fallback_reason(small: Rulebook) -> None:
+    result = screen(contact(["other"], dt.date(2000, 1, 1)), RECEIVED, [], small)
+    assert (result.outcome, result.rag, result.level) == ("nfa", "green", 1)
+    assert [(r.rule, r.text, r.source) for r in result.reasons] == [("nothing", "Nothing applies.", "Test")]
+    assert result.checks == frozenset()
+
+
+def test_consent_outcome_comes_from_the_rulebook(small: Rulebook) -> None:
+    refused = contact(["neglect"], dt.date(2000, 1, 1), consent={"status": "refused", "reason": "No"})
+    result = screen(refused, RECEIVED, [], small)
+    assert (result.outcome, result.rag, result.level) == ("nfa", "green", 2)
+    assert [r.rule for r in result.reasons] == ["help", "refused"]
+
+
+def test_step_up_raises_by_the_rulebooks_amount_and_adds_its_checks(small: Rulebook) -> None:
+    result = screen(contact(["neglect"], dt.date(2000, 1, 1)), RECEIVED, [ChildHistory(1)], small)
+    assert (result.outcome, result.rag, result.level) == ("strategy_discussion", "red", 4)
+    assert result.checks == {"education"}
+    assert [r.rule for r in result.reasons] == ["help", "twice-more"]
+
+
+def test_step_up_never_goes_past_level_4_or_lowers_rag(small: Rulebook) -> None:
+    result = screen(contact(["other"], dt.date(2010, 1, 1)), RECEIVED, [ChildHistory(1)], small)
+    assert (result.outcome, result.rag, result.level) == ("strategy_discussion", "red", 4)
+
+
+def test_default_rulebook_orders_reasons_by_severity() -> None:
+    body = contact(["neglect", "domestic_abuse"], dt.date(2019, 4, 2))
+    body["concerns"]["indicators"] = ["weapon_or_strangulation", "repeat_incidents", "injury"]
+    result = screen(body, RECEIVED, [], default_rulebook())
+    assert [r.rule for r in result.reasons] == [
+        "da-high-risk",
+        "da-repeated",
+        "injury",
+        "neglect-repeated",
+        "neglect",
+        "domestic-abuse",
+    ]
+    assert all(r.source for r in result.reasons)
+
+
+def test_a_contact_needs_a_child() -> None:
+    with pytest.raises(ValueError, match="at least one child"):
+        screen(contact(["neglect"]), RECEIVED, [], default_rulebook())
+
+
+def test_explain_shows_recommendation_reasons_and_each_child() -> None:
+    body = contact(["neglect"], dt.date(2026, 8, 10), dt.date(2019, 4, 2))
+    body["concerns"]["indicators"] = ["injury"]
+    result = screen(body, RECEIVED, [], default_rulebook())
+    due = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
+    text = explain(result, decision_due_by=due)
+    lines = text.splitlines()
+    assert lines[0] == "Recommendation: strategy discussion (s47) [strategy_discussion], RED, level 4"
+    assert lines[1] == "Rulebook version: 2026.11.1"
+    assert lines[2] == "Decision due by: 2026-11-23T14:00:00+00:00"
+    assert lines[3] == "MASH checks: education, health, police"
+    assert "Child 1 (children.0): strategy discussion (s47) [strategy_discussion], RED, level 4" in lines
+    assert "Child 2 (children.1): child and family assessment (s17) [assessment], AMBER, level 3" in lines
+    assert any("[injury-non-mobile-infant; London CP Procedures 2024" in line for line in lines)
+    assert text.endswith("\n")
+
+
+def test_explain_without_a_due_time_or_checks() -> None:
+    result = screen(contact(["other"], dt.date(2015, 1, 1)), RECEIVED, [], default_rulebook())
+    text = explain(result)
+    assert "Decision due by" not in text
+    assert "MASH checks: none recommended" in text
+    assert "[base-no-indicators;" in text
