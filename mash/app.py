@@ -12,7 +12,7 @@ from flask_smorest import Api
 
 from mash import db, jobs, metrics, problems
 from mash import logging as mash_logging
-from mash.api import contacts, ops
+from mash.api import contacts, flags, ops, sharing, triage
 from mash.api.body import reject_personal_query
 from mash.settings import Settings
 
@@ -47,6 +47,9 @@ def _configure(app: Flask, settings: Settings) -> None:
 def _init_api(app: Flask) -> None:
     api = Api(app)
     api.register_blueprint(contacts.blp)
+    api.register_blueprint(triage.blp)
+    api.register_blueprint(flags.blp)
+    api.register_blueprint(sharing.blp)
     app.register_blueprint(ops.blp)
     problems.init_app(app)
 
@@ -63,7 +66,7 @@ def _before_request() -> None:
 def _after_request(response: Response) -> Response:
     response.headers["X-Request-ID"] = g.get("request_id", "")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if request.path.startswith("/api/v1/contacts") or request.path.startswith("/api/v1/queue"):
+    if request.path.startswith(("/api/v1/contacts", "/api/v1/queue", "/api/v1/flags")):
         response.headers.setdefault("Cache-Control", "no-store")
     if response.mimetype in ("application/json", "application/problem+json"):
         response.headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")

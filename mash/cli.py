@@ -20,9 +20,11 @@ from mash import jobs, migrations
 from mash.app import create_app
 from mash.db import get_session
 from mash.enums import AGENCY_TYPES, ROLES
+from mash.partners.simulator import MODES as SIMULATOR_MODES
+from mash.partners.simulator import serve as serve_simulator
 from mash.screening.explain import explain
 from mash.screening.rulebook import check_rulebook
-from mash.services import screening
+from mash.services import feedback, screening
 from mash.services.demo import load_demo
 from mash.services.users import UserInvalid, create_user
 
@@ -137,6 +139,43 @@ def users_create(name: str, role: str, organisation: str | None, agency_type: st
         raise click.UsageError(str(exc)) from exc
     click.echo(f"created {user.role} {user.id} ({user.organisation})")
     click.echo(token)
+
+
+@cli.group()
+def webhooks() -> None:
+    """Manage partner organisations' feedback webhooks."""
+
+
+@webhooks.command("register")
+@click.argument("organisation")
+@click.argument("url")
+def webhooks_register(organisation: str, url: str) -> None:
+    """Send an organisation's feedback to its webhook; the signing secret is printed alone on the last line."""
+    try:
+        secret = feedback.register_webhook(get_session(), organisation, url)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"feedback for {organisation} goes to {url}; verify X-MASH-Signature with this secret:")
+    click.echo(secret)
+
+
+@cli.group()
+def partners() -> None:
+    """Simulated partner agency systems, for demonstrations and tests."""
+
+
+@partners.command("simulate", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8900, show_default=True, type=int)
+@click.option("--mode", type=click.Choice(SIMULATOR_MODES), default="normal", show_default=True)
+@click.option("--delay", type=float, default=None, help="Seconds to wait before each answer.")
+def partners_simulate(host: str, port: int, mode: str, delay: float | None) -> None:
+    """Serve simulated police, health (FHIR) and education APIs over HTTP until interrupted."""
+    behaviour: dict[str, object] = {"mode": mode}
+    if delay is not None:
+        behaviour["delay"] = delay
+    click.echo(f"partner simulator on http://{host}:{port} ({mode}); steer it with POST /_control")
+    serve_simulator(host, port, behaviour=behaviour)
 
 
 @cli.command("demo")

@@ -21,7 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from mash.models import OutboxItem
-from mash.services import outbox
+from mash.services import outbox, sharing
 from mash.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -41,8 +41,13 @@ class JobSpec:
 
 JOBS: dict[str, JobSpec] = {
     "screen_contact": JobSpec("workers.screening.screen_contact", "workers.screening.screening_failed", "screening"),
+    "rescreen_contact": JobSpec("workers.screening.rescreen_contact", "workers.screening.rescreen_failed", "screening"),
+    "send_feedback": JobSpec("workers.feedback.send_feedback", "workers.feedback.feedback_failed", "notifications"),
+    "request_check": JobSpec("workers.checks.request_check", "workers.checks.check_failed", "checks"),
 }
 RQ_FAILURE_CALLBACK = "workers.callbacks.job_failed"
+# Service functions the sweep also runs, each with a fresh session and the current time.
+PERIODIC: tuple[Callable[[Session, datetime], object], ...] = (sharing.mark_overdue,)
 
 
 def resolve(dotted: str) -> Callable[..., Any]:
@@ -171,14 +176,25 @@ class Relay:
             self._send(ready)
 
     def sweep(self) -> int:
-        """Dispatch every pending item never enqueued or enqueued too long ago; return how many."""
+        """Dispatch every pending item never enqueued or enqueued too long ago, then run PERIODIC; return how many."""
         session = self.factory()
         try:
             items = outbox.due(session, stale_after=self.stale_after)
         finally:
             session.close()
         self._send(items)
+        self._run_periodic()
         return len(items)
+
+    def _run_periodic(self) -> None:
+        for task in PERIODIC:
+            session = self.factory()
+            try:
+                task(session, datetime.now(UTC))
+            except Exception as exc:
+                log.warning("periodic_task_failed", task=task.__name__, error_type=type(exc).__name__)
+            finally:
+                session.close()
 
     def _send(self, items: list[OutboxItem]) -> None:
         sent = self.runner.dispatch(items)

@@ -18,6 +18,8 @@ from mash.enums import (
     RAGS,
 )
 from schemas.fields import ExpectedDelivery, NhsNumber, PastDate, Text, one_of
+from schemas.flags import FlagSchema
+from schemas.sharing import PartnerSummarySchema, SharingRecordSchema
 
 NAME = 200
 
@@ -174,8 +176,47 @@ class RecommendationSchema(Schema):
     screened_at = fields.AwareDateTime()
 
 
+class MatchSchema(Schema):
+    contact_id = fields.String()
+    contact_reference = fields.String()
+    contact_received_at = fields.AwareDateTime()
+    evidence = fields.List(fields.String())
+    id = fields.String()
+    child_id = fields.String()
+    known_child_id = fields.String()
+    score = fields.Float()
+    band = fields.String()
+    status = fields.String()
+    decided_at = fields.AwareDateTime(allow_none=True)
+
+
+class DecisionSchema(Schema):
+    id = fields.String()
+    decided_by = fields.String()
+    role = fields.String()
+    decided_at = fields.AwareDateTime()
+    outcome = fields.String()
+    rag = fields.String()
+    rationale = fields.String()
+    team_id = fields.String(allow_none=True)
+    children = fields.List(fields.Dict())
+    override = fields.Boolean()
+    recommended_outcome = fields.String(allow_none=True)
+    recommended_rag = fields.String(allow_none=True)
+
+
+class OversightSchema(Schema):
+    id = fields.String()
+    decision_id = fields.String()
+    manager_id = fields.String()
+    at = fields.AwareDateTime()
+    agree = fields.Boolean()
+    comment = fields.String(allow_none=True)
+
+
 class ChildReadSchema(ChildSchema):
     id = fields.String()
+    matches = fields.List(fields.Nested(MatchSchema))
 
 
 class AuditSummarySchema(Schema):
@@ -200,6 +241,12 @@ class ContactStaffSchema(Schema):
     immediate_danger = fields.Boolean()
     consent = fields.Nested(ConsentSchema)
     recommendation = fields.Nested(RecommendationSchema, allow_none=True)
+    decision = fields.Nested(DecisionSchema, allow_none=True)
+    decisions = fields.List(fields.Nested(DecisionSchema))
+    oversight = fields.List(fields.Nested(OversightSchema))
+    flags = fields.List(fields.Nested(FlagSchema))
+    information_sharing = fields.List(fields.Nested(SharingRecordSchema))
+    partner_summaries = fields.List(fields.Nested(PartnerSummarySchema))
     audit = fields.Nested(AuditSummarySchema)
 
 

@@ -22,3 +22,9 @@ def screening_failed(contact_id: str, error: str) -> None:
     """Mark a contact whose screening failed for good."""
     with job_session() as (session, _):
         screening.screening_failed(session, contact_id, error)
+
+
+def rescreen_failed(contact_id: str, error: str) -> None:
+    """Leave the earlier recommendation in place when a re-screen fails for good (the contact is not stuck)."""
+    with job_session() as (session, _):
+        screening.rescreen_failed(session, contact_id, error)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import Any
 
 import flask
 from flask_smorest import Blueprint
@@ -87,7 +87,7 @@ def parse_json_body(raw: bytes) -> dict[str, Any]:
 class StrictParser(FlaskParser):
     """The webargs parser with strict JSON bodies; unknown fields are refused wherever they come from."""
 
-    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict[str, str | None]] = {
+    DEFAULT_UNKNOWN_BY_LOCATION: dict[str, str | None] = {
         **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
         "query": RAISE,
         "json": RAISE,

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from mash.models import Contact
-from mash.services import audit, screening
+from mash.models import Contact, Decision, Oversight, Recommendation
+from mash.services import audit, decisions, feedback, flags, matching, screening, sharing
 from mash.services.users import Actor
 
 CHILD_FIELDS = (
@@ -32,52 +32,56 @@ def _pick(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in names}
 
 
-def partner_view(contact: Contact) -> dict[str, Any]:
-    """Return what the referring organisation may read: status, and feedback once decided."""
-    return {
-        "id": contact.id,
-        "reference": contact.reference,
-        "status": contact.status,
-        "received_at": contact.received_at,
-        "feedback": None,
-    }
-
-
-def staff_view(session: Session, contact: Contact) -> dict[str, Any]:
-    """Return everything staff may read of a contact."""
-    return {
-        "id": contact.id,
-        "reference": contact.reference,
-        "status": contact.status,
-        "received_at": contact.received_at,
-        "acknowledged_at": contact.acknowledged_at,
-        "submitted_by_organisation": contact.organisation,
-        "source_code": contact.source_code,
-        "referrer": _pick(contact.referrer, REFERRER_FIELDS),
-        "children": [_pick(child, CHILD_FIELDS) for child in contact.children],
-        "adults": [_pick(adult, ADULT_FIELDS) for adult in contact.adults],
-        "concerns": {
-            "categories": contact.categories,
-            "indicators": contact.indicators,
-            "summary": contact.summary,
-            "worries": contact.worries,
-            "strengths": contact.strengths,
-            "needs": contact.needs,
-        },
-        "immediate_danger": contact.immediate_danger,
-        "consent": {"status": contact.consent_status, "reason": contact.consent_reason},
-        "recommendation": recommendation_view(session, contact.id),
-        "audit": audit.view_summary(session, contact.id),
-    }
-
-
-def recommendation_view(session: Session, contact_id: str) -> dict[str, Any] | None:
-    """Return the screening's recommendation for a contact, as the contract shapes it."""
-    with session.begin():
-        found = screening.get_recommendation(session, contact_id)
-    if found is None:
+def _feedback(session: Session, contact_id: str) -> dict[str, Any] | None:
+    item = feedback.latest_for(session, contact_id)
+    if item is None:
         return None
-    rec, team_name = found
+    return {"outcome": item.outcome, "decided_at": item.decided_at, "message": item.message}
+
+
+def partner_view(session: Session, contact: Contact) -> dict[str, Any]:
+    """Return what the referring organisation may read: status, and feedback once decided."""
+    with session.begin():
+        told = _feedback(session, contact.id)
+    return {
+        "id": contact.id,
+        "reference": contact.reference,
+        "status": contact.status,
+        "received_at": contact.received_at,
+        "feedback": told,
+    }
+
+
+def _decision_fields(decision: Decision) -> dict[str, Any]:
+    return {
+        "id": decision.id,
+        "decided_by": decision.decided_by,
+        "role": decision.role,
+        "decided_at": decision.decided_at,
+        "outcome": decision.outcome,
+        "rag": decision.rag,
+        "rationale": decision.rationale,
+        "team_id": decision.team_id,
+        "children": decision.children,
+        "override": decision.override,
+        "recommended_outcome": decision.recommended_outcome,
+        "recommended_rag": decision.recommended_rag,
+    }
+
+
+def _oversight_fields(oversight: Oversight) -> dict[str, Any]:
+    return {
+        "id": oversight.id,
+        "decision_id": oversight.decision_id,
+        "manager_id": oversight.manager_id,
+        "at": oversight.at,
+        "agree": oversight.agree,
+        "comment": oversight.comment,
+    }
+
+
+def recommendation_fields(rec: Recommendation, team_name: str | None) -> dict[str, Any]:
+    """Return a recommendation as the contract shapes it."""
     return {
         "outcome": rec.outcome,
         "rag": rec.rag,
@@ -93,6 +97,49 @@ def recommendation_view(session: Session, contact_id: str) -> dict[str, Any] | N
     }
 
 
+def staff_view(session: Session, contact: Contact) -> dict[str, Any]:
+    """Return everything staff may read of a contact."""
+    with session.begin():
+        found = screening.get_recommendation(session, contact.id)
+        made, overseen = decisions.history(session, contact.id)
+        matches = matching.matches_for(session, [child.id for child in contact.children])
+        told = _feedback(session, contact.id)
+        shared = sharing.records(session, contact.id)
+        partner_summaries = sharing.summaries(session, contact.id)
+    view = {
+        "id": contact.id,
+        "reference": contact.reference,
+        "status": contact.status,
+        "received_at": contact.received_at,
+        "acknowledged_at": contact.acknowledged_at,
+        "submitted_by_organisation": contact.organisation,
+        "source_code": contact.source_code,
+        "referrer": _pick(contact.referrer, REFERRER_FIELDS),
+        "children": [{**_pick(child, CHILD_FIELDS), "matches": matches[child.id]} for child in contact.children],
+        "adults": [_pick(adult, ADULT_FIELDS) for adult in contact.adults],
+        "concerns": {
+            "categories": contact.categories,
+            "indicators": contact.indicators,
+            "summary": contact.summary,
+            "worries": contact.worries,
+            "strengths": contact.strengths,
+            "needs": contact.needs,
+        },
+        "immediate_danger": contact.immediate_danger,
+        "consent": {"status": contact.consent_status, "reason": contact.consent_reason},
+        "recommendation": recommendation_fields(*found) if found else None,
+        "decision": _decision_fields(made[-1]) if made else None,
+        "decisions": [_decision_fields(d) for d in made],
+        "oversight": [_oversight_fields(o) for o in overseen],
+        "feedback": told,
+        "flags": flags.flags_on_contact(session, contact.id),
+        "information_sharing": shared,
+        "partner_summaries": partner_summaries,
+        "audit": audit.view_summary(session, contact.id),
+    }
+    return view
+
+
 def contact_view(session: Session, actor: Actor, contact: Contact) -> dict[str, Any]:
     """Return the view of a contact that fits the caller's role."""
-    return partner_view(contact) if actor.is_partner else staff_view(session, contact)
+    return partner_view(session, contact) if actor.is_partner else staff_view(session, contact)

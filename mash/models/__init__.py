@@ -2,9 +2,13 @@
 
 from mash.models.audit import AuditEvent
 from mash.models.contact import Adult, Child, Contact, ReferenceCounter, Referrer
+from mash.models.flag import Flag, FlagEvent
 from mash.models.idempotency import IdempotencyRecord
+from mash.models.match import ChildMatch, MatchEvent
+from mash.models.triage import Claim, Decision, Feedback, NotificationEndpoint, Oversight
 from mash.models.outbox import OutboxItem
 from mash.models.screening import Recommendation
+from mash.models.sharing import PartnerCircuit, SharingRecord
 from mash.models.team import Team, TeamMember
 from mash.models.user import ApiToken, User
 
@@ -13,12 +17,23 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Child",
+    "ChildMatch",
+    "Claim",
+    "Decision",
+    "Feedback",
+    "Flag",
+    "FlagEvent",
+    "MatchEvent",
+    "NotificationEndpoint",
+    "Oversight",
     "Contact",
     "IdempotencyRecord",
     "OutboxItem",
+    "PartnerCircuit",
     "Recommendation",
     "ReferenceCounter",
     "Referrer",
+    "SharingRecord",
     "Team",
     "TeamMember",
     "User",

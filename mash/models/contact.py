@@ -79,8 +79,9 @@ class Child(Base):
     position: Mapped[int]
     first_name: Mapped[str | None] = mapped_column(String(200))
     last_name: Mapped[str | None] = mapped_column(String(200))
-    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    date_of_birth: Mapped[date | None] = mapped_column(Date, index=True)
     expected_date_of_delivery: Mapped[date | None] = mapped_column(Date)
+    surname_year: Mapped[str | None] = mapped_column(String(40), index=True)
     gender: Mapped[str] = mapped_column(String(10), default="unknown")
     nhs_number: Mapped[str | None] = mapped_column(String(10), index=True)
     address: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)

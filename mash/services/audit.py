@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mash.db import utcnow
-from mash.models import AuditEvent
+from mash.models import AuditEvent, User
 from mash.services.users import Actor
 
 
@@ -49,3 +49,19 @@ def view_summary(session: Session, contact_id: str) -> dict[str, Any]:
             )
         ).one()
     return {"views": count, "last_viewed_at": last}
+
+
+def access_history(session: Session, actor: Actor, contact_id: str, *, request_id: str | None = None) -> list[Any]:
+    """Return who read or changed a contact, when and in what role, newest first (for managers)."""
+    with session.begin():
+        rows = session.execute(
+            select(AuditEvent.at, AuditEvent.user_id, User.name, AuditEvent.role, AuditEvent.action)
+            .outerjoin(User, User.id == AuditEvent.user_id)
+            .where(AuditEvent.contact_id == contact_id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id)
+        ).all()
+        record(session, actor, "contact.access_history", [contact_id], request_id=request_id)
+    return [
+        {"at": at, "user_id": user_id, "user_name": name, "role": role, "action": action}
+        for at, user_id, name, role, action in rows
+    ]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from mash.db import utcnow
 from mash.enums import CIN_REFERRAL_SOURCE
+from mash.matching.keys import blocking_keys
 from mash.models import Adult, Child, Contact, Referrer
 from mash.problems import BadRequest, ContactNotFound, DuplicateContact, Forbidden
 from mash.services import audit, idempotency, outbox
@@ -100,6 +101,9 @@ def _build_contact(actor: Actor, payload: dict[str, Any], now: datetime, key: st
                 **{name: value for name, value in child.items() if name != "address"},
                 address=address,
                 postcode=(address or {}).get("postcode"),
+                surname_year=blocking_keys(
+                    child.get("first_name"), child.get("last_name"), child.get("date_of_birth")
+                ).surname_year,
             )
         )
     for position, adult in enumerate(payload.get("adults") or []):

@@ -77,7 +77,8 @@ def claim(session: Session, organisation: str, key: str, digest: str, now: datet
             update(IdempotencyRecord)
             .where(IdempotencyRecord.id == existing.id, IdempotencyRecord.locked_until < now)
             .values(locked_until=now + CLAIM_LEASE)
-        ).rowcount
+            .returning(IdempotencyRecord.id)
+        ).first()
     if taken:
         return Claim(existing.id)
     raise IdempotencyKeyInFlight("The first request with this Idempotency-Key has not finished yet; retry shortly.")

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from mash.db import utcnow
-from mash.models import Child, Contact, Recommendation, Team
+from mash.models import Contact, Recommendation, Team
 from mash.screening.clock import WorkingCalendar
 from mash.screening.engine import ScreeningResult, screen
 from mash.screening.facts import ChildHistory
 from mash.screening.rulebook import Rulebook, default_rulebook, load_rulebook
-from mash.services import audit, outbox, teams
+from mash.services import audit, matching, outbox, sharing, teams
 from mash.settings import Settings
 
 SCREEN_CONTACT = "screen_contact"
-HISTORY_WINDOW = timedelta(days=365)
 
 
 @cache
@@ -57,40 +56,13 @@ def contact_payload(contact: Contact) -> dict[str, Any]:
     }
 
 
-def earlier_contacts(session: Session, contact: Contact, child: Child) -> int:
-    """Count earlier contacts in the last 12 months about the same child (same NHS number, or same name and birth)."""
-    since = contact.received_at - HISTORY_WINDOW
-    same_child = None
-    if child.nhs_number:
-        same_child = Child.nhs_number == child.nhs_number
-    elif child.first_name and child.last_name and child.date_of_birth:
-        same_child = (
-            (func.lower(Child.first_name) == child.first_name.lower())
-            & (func.lower(Child.last_name) == child.last_name.lower())
-            & (Child.date_of_birth == child.date_of_birth)
-        )
-    if same_child is None:
-        return 0
-    return int(
-        session.execute(
-            select(func.count(func.distinct(Contact.id)))
-            .join(Child, Child.contact_id == Contact.id)
-            .where(
-                same_child,
-                Contact.id != contact.id,
-                Contact.received_at >= since,
-                Contact.received_at <= contact.received_at,
-            )
-        ).scalar_one()
-    )
-
-
 def histories(session: Session, contact: Contact) -> list[ChildHistory]:
     """Return what earlier records say about each child on the contact."""
     declined = "early_help_declined" in contact.indicators
     return [
         ChildHistory(
-            contacts_last_12_months=earlier_contacts(session, contact, child), early_help_declined_or_failed=declined
+            contacts_last_12_months=matching.earlier_contacts(session, contact, child),
+            early_help_declined_or_failed=declined,
         )
         for child in contact.children
     ]
@@ -127,9 +99,12 @@ def screen_contact(session: Session, contact_id: str, settings: Settings, *, res
         if contact is None:
             return False
         wanted = ("received", "screening_failed", "awaiting_decision") if rescreen else ("received", "screening_failed")
+        job = matching.RESCREEN_CONTACT if rescreen else SCREEN_CONTACT
         if contact.status not in wanted:
-            outbox.complete(session, SCREEN_CONTACT, contact.id)
+            outbox.complete(session, job, contact.id)
             return False
+        matching.suggest_matches(session, contact)
+        session.flush()
         result = screen(
             contact_payload(contact),
             contact.received_at,
@@ -158,8 +133,10 @@ def screen_contact(session: Session, contact_id: str, settings: Settings, *, res
                 screened_at=now,
             )
         )
+        if contact.status != "awaiting_decision":
+            sharing.request_screening_checks(session, contact, result.outcome, result.rag, result.checks, settings, now)
         contact.status = "awaiting_decision"
-        outbox.complete(session, SCREEN_CONTACT, contact.id, now=now)
+        outbox.complete(session, job, contact.id, now=now)
         audit.record(session, None, "contact.rescreened" if rescreen else "contact.screened", [contact.id], at=now)
     return True
 
@@ -199,3 +176,10 @@ def explain_contact(session: Session, contact_id: str, settings: Settings) -> tu
         )
         due = calendar().decision_due_by(contact.received_at, result.rag, settings.decision_timescales)
     return contact, result, due
+
+
+def rescreen_failed(session: Session, contact_id: str, error: str) -> None:
+    """Record that a re-screen failed for good; the contact keeps its earlier recommendation and stays in the queue."""
+    with session.begin():
+        outbox.fail(session, matching.RESCREEN_CONTACT, contact_id, error)
+        audit.record(session, None, "contact.rescreen_failed", [contact_id], detail={"error": error[:200]})

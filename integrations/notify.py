@@ -1,0 +1,48 @@
+"""Feedback to referrers through a partner's own webhook, signed so that the partner can trust it."""
+
+import hashlib
+import hmac
+import json
+from typing import Any
+
+import requests
+
+from integrations.base import PartnerRejected, PartnerUnavailable, Timeout
+
+AGENCY = "notification"
+SIGNATURE_HEADER = "X-MASH-Signature"
+
+
+def sign(secret: str, body: bytes) -> str:
+    """Return the signature a partner checks: HMAC-SHA256 of the exact body, hex, prefixed `sha256=`."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+class WebhookNotifier:
+    """Posts a JSON message to one partner webhook; a failure raises a typed error for the caller to retry."""
+
+    def __init__(self, url: str, secret: str, *, timeout: Timeout = (3.05, 10.0)) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError("a webhook URL must be http or https")
+        self.url = url
+        self.secret = secret
+        self.timeout = timeout
+
+    def send(self, message: dict[str, Any], *, idempotency_key: str) -> None:
+        """Deliver the message once; the key lets the partner drop a repeat delivery."""
+        body = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        headers = {
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: sign(self.secret, body),
+            "Idempotency-Key": idempotency_key,
+        }
+        try:
+            response = requests.post(self.url, data=body, headers=headers, timeout=self.timeout, allow_redirects=False)
+        except requests.RequestException as exc:
+            raise PartnerUnavailable(AGENCY, f"webhook unreachable ({type(exc).__name__})") from None
+        if response.status_code == 429 or response.status_code >= 500:
+            raise PartnerUnavailable(AGENCY, f"webhook answered {response.status_code}", status=response.status_code)
+        if not 200 <= response.status_code < 300:
+            raise PartnerRejected(
+                AGENCY, f"webhook refused the message ({response.status_code})", status=response.status_code
+            )

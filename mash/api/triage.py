@@ -1,0 +1,186 @@
+"""The MASH's working day: the queue, claims, decisions, oversight, matches, history and feedback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g
+from flask.views import MethodView
+
+from mash.api.auth import current_actor, requires
+from mash.api.body import ApiBlueprint
+from mash.api.views import recommendation_fields
+from mash.db import get_session
+from mash.services import audit, decisions, feedback, matching, queue
+from schemas.triage import (
+    AccessHistorySchema,
+    ChildHistorySchema,
+    ClaimTakenSchema,
+    DecisionCreateSchema,
+    DecisionSchema,
+    FeedbackListSchema,
+    MatchSchema,
+    OversightCreateSchema,
+    OversightSchema,
+    QueuePageSchema,
+    QueueQuerySchema,
+)
+
+blp = ApiBlueprint("triage", __name__, url_prefix="/api/v1", description="Queue, decisions and oversight")
+
+STAFF_WHO_DECIDE = ("screener", "manager")
+
+
+def _settings() -> Any:
+    return current_app.config["MASH_SETTINGS"]
+
+
+@blp.route("/queue")
+class Queue(MethodView):
+    @requires("screener", "manager", "therapist")
+    @blp.arguments(QueueQuerySchema, location="query")
+    @blp.response(200, QueuePageSchema)
+    def get(self, query: dict[str, Any]) -> Any:
+        """List contacts awaiting a decision: red, amber, green, then by deadline."""
+        page = queue.list_queue(get_session(), current_actor(), request_id=g.request_id, **query)
+        return {
+            "items": [
+                {
+                    "id": e.contact.id,
+                    "reference": e.contact.reference,
+                    "received_at": e.contact.received_at,
+                    "agency_type": e.contact.agency_type,
+                    "categories": e.contact.categories,
+                    "children_count": len(e.contact.children),
+                    "recommendation": recommendation_fields(e.recommendation, None),
+                    "overdue": e.overdue,
+                    "flagged": e.flagged,
+                    "claim": {"user_id": e.claimed_by, "name": e.claimed_by_name, "expires_at": e.claim_expires_at}
+                    if e.claimed_by
+                    else None,
+                }
+                for e in page.items
+            ],
+            "next_cursor": page.next_cursor,
+        }
+
+
+@blp.route("/contacts/<string:contact_id>/claim")
+class ContactClaim(MethodView):
+    @requires(*STAFF_WHO_DECIDE)
+    @blp.response(200, ClaimTakenSchema)
+    def post(self, contact_id: str) -> Any:
+        """Take a contact to work on it; the claim expires by itself."""
+        return queue.take(
+            get_session(), current_actor(), contact_id, _settings().claim_minutes, request_id=g.request_id
+        )
+
+    @requires(*STAFF_WHO_DECIDE)
+    @blp.response(204)
+    def delete(self, contact_id: str) -> None:
+        """Give up a claim."""
+        queue.release(get_session(), current_actor(), contact_id, request_id=g.request_id)
+
+
+@blp.route("/contacts/<string:contact_id>/decision")
+class ContactDecision(MethodView):
+    @requires(*STAFF_WHO_DECIDE)
+    @blp.arguments(DecisionCreateSchema)
+    @blp.response(201, DecisionSchema)
+    def post(self, data: dict[str, Any], contact_id: str) -> Any:
+        """Decide a contact with a rationale; a decision that differs from the recommendation is an override."""
+        return decisions.decide(
+            get_session(),
+            current_actor(),
+            contact_id,
+            data,
+            caseload_cap=_settings().caseload_cap,
+            request_id=g.request_id,
+        )
+
+
+@blp.route("/contacts/<string:contact_id>/oversight")
+class ContactOversight(MethodView):
+    @requires("manager")
+    @blp.arguments(OversightCreateSchema)
+    @blp.response(201, OversightSchema)
+    def post(self, data: dict[str, Any], contact_id: str) -> Any:
+        """Sign off the decision (agree closes it) or disagree with a comment (reopens it)."""
+        return decisions.oversee(
+            get_session(), current_actor(), contact_id, data["agree"], data.get("comment"), request_id=g.request_id
+        )
+
+
+@blp.route("/contacts/<string:contact_id>/access-history")
+class ContactAccessHistory(MethodView):
+    @requires("manager", "admin")
+    @blp.response(200, AccessHistorySchema)
+    def get(self, contact_id: str) -> Any:
+        """Show who read or changed a contact, when, in what role."""
+        return {"items": audit.access_history(get_session(), current_actor(), contact_id, request_id=g.request_id)}
+
+
+def _decide_match(match_id: str, action: str) -> Any:
+    return matching.decide_match(get_session(), current_actor(), match_id, action, request_id=g.request_id)
+
+
+@blp.route("/matches/<string:match_id>/confirm")
+class MatchConfirm(MethodView):
+    @requires(*STAFF_WHO_DECIDE)
+    @blp.response(200, MatchSchema)
+    def post(self, match_id: str) -> Any:
+        """Confirm that two child records are the same child."""
+        return _decide_match(match_id, "confirm")
+
+
+@blp.route("/matches/<string:match_id>/reject")
+class MatchReject(MethodView):
+    @requires(*STAFF_WHO_DECIDE)
+    @blp.response(200, MatchSchema)
+    def post(self, match_id: str) -> Any:
+        """Record that two child records are different children."""
+        return _decide_match(match_id, "reject")
+
+
+@blp.route("/matches/<string:match_id>/undo")
+class MatchUndo(MethodView):
+    @requires(*STAFF_WHO_DECIDE)
+    @blp.response(200, MatchSchema)
+    def post(self, match_id: str) -> Any:
+        """Undo a confirmation or rejection made in error."""
+        return _decide_match(match_id, "undo")
+
+
+@blp.route("/children/<string:child_id>/history")
+class ChildHistory(MethodView):
+    @requires("screener", "manager", "therapist")
+    @blp.response(200, ChildHistorySchema)
+    def get(self, child_id: str) -> Any:
+        """Show a child's earlier contacts, through confirmed and likely matches, with what was decided."""
+        return matching.child_history(get_session(), current_actor(), child_id, request_id=g.request_id)
+
+
+@blp.route("/feedback/overdue")
+class FeedbackOverdue(MethodView):
+    @requires("manager", "admin")
+    @blp.response(200, FeedbackListSchema)
+    def get(self) -> Any:
+        """List feedback to referrers not delivered within one working day of the decision."""
+        return {
+            "items": [
+                {
+                    "id": item.id,
+                    "contact_id": contact.id,
+                    "reference": contact.reference,
+                    "organisation": contact.organisation,
+                    "outcome": item.outcome,
+                    "decided_at": item.decided_at,
+                    "due_by": item.due_by,
+                    "channel": item.channel,
+                    "status": item.status,
+                    "attempts": item.attempts,
+                    "last_error": item.last_error,
+                }
+                for item, contact in feedback.overdue(get_session(), current_actor())
+            ]
+        }

@@ -1,0 +1,231 @@
+"""Who is this child? Suggest links to children already known, let screeners confirm them, and count history."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from mash.db import utcnow
+from mash.matching import Person, candidate_keys, score
+from mash.matching.keys import DOB_KEY, SURNAME_YEAR_KEY, blocking_keys
+from mash.models import Child, ChildMatch, Contact, Decision, MatchEvent, Recommendation
+from mash.problems import Conflict, NotFound
+from mash.services import audit, outbox
+from mash.services.users import Actor
+
+KEPT_BANDS = ("likely", "possible")
+MAX_CANDIDATES = 2000
+MAX_MATCHES_PER_CHILD = 10
+HISTORY_WINDOW = timedelta(days=365)
+RESCREEN_CONTACT = "rescreen_contact"
+
+
+class MatchNotFound(NotFound):
+    slug, title = "match-not-found", "No such match"
+
+
+class MatchAlreadyDecided(Conflict):
+    slug, title = "match-already-decided", "This match has already been confirmed or rejected"
+
+
+def surname_year(child: Child) -> str | None:
+    """Return the indexed blocking key of a child record (phonetic surname and year of birth)."""
+    return blocking_keys(child.first_name, child.last_name, child.date_of_birth).surname_year
+
+
+def _person(child: Child) -> Person:
+    return Person(
+        first_name=child.first_name,
+        last_name=child.last_name,
+        date_of_birth=child.date_of_birth,
+        nhs_number=child.nhs_number,
+        postcode=child.postcode,
+        school=child.school_or_setting,
+    )
+
+
+def _candidates(session: Session, contact: Contact, child: Child) -> list[Child]:
+    keys = candidate_keys(child.first_name, child.last_name, child.date_of_birth)
+    dobs = [datetime.fromisoformat(value).date() for kind, value in keys if kind == DOB_KEY]
+    years = [value for kind, value in keys if kind == SURNAME_YEAR_KEY]
+    clauses = []
+    if child.nhs_number:
+        clauses.append(Child.nhs_number == child.nhs_number)
+    if dobs:
+        clauses.append(Child.date_of_birth.in_(dobs))
+    if years:
+        clauses.append(Child.surname_year.in_(years))
+    if not clauses:
+        return []
+    return list(
+        session.execute(
+            select(Child)
+            .join(Contact, Contact.id == Child.contact_id)
+            .where(or_(*clauses), Child.contact_id != contact.id, Contact.received_at <= contact.received_at)
+            .limit(MAX_CANDIDATES)
+        ).scalars()
+    )
+
+
+def suggest_matches(session: Session, contact: Contact, now: datetime | None = None) -> int:
+    """Score each child on a contact against known children found by indexed keys; store the likely and possible."""
+    now = now or utcnow()
+    made = 0
+    for child in contact.children:
+        if child.date_of_birth is None and not child.nhs_number:
+            continue
+        existing = set(
+            session.execute(select(ChildMatch.known_child_id).where(ChildMatch.child_id == child.id)).scalars()
+        )
+        new = _person(child)
+        scored = [(score(new, _person(known)), known) for known in _candidates(session, contact, child)]
+        kept = sorted((pair for pair in scored if pair[0].band in KEPT_BANDS), key=lambda p: -p[0].score)
+        for result, known in kept[:MAX_MATCHES_PER_CHILD]:
+            if known.id in existing:
+                continue
+            session.add(
+                ChildMatch(
+                    child_id=child.id,
+                    known_child_id=known.id,
+                    score=round(result.score, 3),
+                    band=result.band,
+                    evidence=list(result.evidence),
+                    status="suggested",
+                    created_at=now,
+                )
+            )
+            made += 1
+    return made
+
+
+def _linked(child_id: Any) -> Any:
+    return and_(
+        ChildMatch.child_id == child_id,
+        or_(ChildMatch.status == "confirmed", and_(ChildMatch.status == "suggested", ChildMatch.band == "likely")),
+    )
+
+
+def earlier_contacts(session: Session, contact: Contact, child: Child) -> int:
+    """Count earlier contacts in the 12 months before this one about the same child (confirmed or likely links)."""
+    known = aliased(Child)
+    return int(
+        session.execute(
+            select(func.count(func.distinct(Contact.id)))
+            .select_from(ChildMatch)
+            .join(known, known.id == ChildMatch.known_child_id)
+            .join(Contact, Contact.id == known.contact_id)
+            .where(
+                _linked(child.id),
+                Contact.id != contact.id,
+                Contact.received_at >= contact.received_at - HISTORY_WINDOW,
+                Contact.received_at <= contact.received_at,
+            )
+        ).scalar_one()
+    )
+
+
+def matches_for(session: Session, child_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Return the matches of some children with the earlier contact each points to; call inside a transaction."""
+    known = aliased(Child)
+    rows = session.execute(
+        select(ChildMatch, Contact.reference, Contact.received_at, Contact.id)
+        .join(known, known.id == ChildMatch.known_child_id)
+        .join(Contact, Contact.id == known.contact_id)
+        .where(ChildMatch.child_id.in_(child_ids))
+        .order_by(ChildMatch.score.desc())
+    ).all()
+    found: dict[str, list[dict[str, Any]]] = {child_id: [] for child_id in child_ids}
+    for match, reference, received_at, contact_id in rows:
+        found[match.child_id].append(
+            {
+                "id": match.id,
+                "known_child_id": match.known_child_id,
+                "contact_id": contact_id,
+                "contact_reference": reference,
+                "contact_received_at": received_at,
+                "score": match.score,
+                "band": match.band,
+                "evidence": match.evidence,
+                "status": match.status,
+                "decided_at": match.decided_at,
+            }
+        )
+    return found
+
+
+def decide_match(
+    session: Session, actor: Actor, match_id: str, action: str, *, request_id: str | None = None
+) -> ChildMatch:
+    """Confirm, reject or undo a suggested link; a change of history re-screens a contact awaiting decision."""
+    now = utcnow()
+    with session.begin():
+        match = session.get(ChildMatch, match_id, with_for_update=session.get_bind().dialect.name == "postgresql")
+        if match is None:
+            raise MatchNotFound(f"No match {match_id}.")
+        if action == "undo":
+            if match.status == "suggested":
+                raise Conflict("There is no confirmation or rejection to undo.")
+            match.status, match.decided_by, match.decided_at = "suggested", None, None
+        else:
+            if match.status != "suggested":
+                raise MatchAlreadyDecided("Undo the earlier confirmation or rejection first.")
+            match.status = "confirmed" if action == "confirm" else "rejected"
+            match.decided_by, match.decided_at = actor.user_id, now
+        session.add(MatchEvent(match_id=match.id, at=now, user_id=actor.user_id, action=action))
+        contact = session.execute(
+            select(Contact).join(Child, Child.contact_id == Contact.id).where(Child.id == match.child_id)
+        ).scalar_one()
+        audit.record(session, actor, f"match.{action}", [contact.id], request_id=request_id, detail={"match": match.id})
+        if contact.status == "awaiting_decision":
+            outbox.add(session, RESCREEN_CONTACT, contact.id, now=now)
+    return match
+
+
+def child_history(session: Session, actor: Actor, child_id: str, *, request_id: str | None = None) -> dict[str, Any]:
+    """Return a child's earlier contacts through confirmed and likely links, with what was recommended and decided."""
+    known = aliased(Child)
+    with session.begin():
+        child = session.get(Child, child_id)
+        if child is None:
+            raise NotFound(f"No child {child_id}.")
+        rows = session.execute(
+            select(Contact, ChildMatch.status, ChildMatch.band, Recommendation.outcome)
+            .select_from(ChildMatch)
+            .join(known, known.id == ChildMatch.known_child_id)
+            .join(Contact, Contact.id == known.contact_id)
+            .outerjoin(Recommendation, Recommendation.contact_id == Contact.id)
+            .where(_linked(child_id))
+            .order_by(Contact.received_at.desc())
+        ).all()
+        contact_ids = [row[0].id for row in rows]
+        decided = dict(
+            session.execute(
+                select(Decision.contact_id, Decision.outcome)
+                .where(Decision.contact_id.in_(contact_ids))
+                .order_by(Decision.decided_at)
+            ).all()
+        )
+        this_contact = session.get(Contact, child.contact_id)
+        assert this_contact is not None
+        recent = earlier_contacts(session, this_contact, child)
+        audit.record(session, actor, "child.history", [child.contact_id], request_id=request_id)
+    return {
+        "child_id": child_id,
+        "contacts_last_12_months": recent,
+        "earlier_contacts": [
+            {
+                "id": contact.id,
+                "reference": contact.reference,
+                "received_at": contact.received_at,
+                "status": contact.status,
+                "categories": contact.categories,
+                "recommended_outcome": recommended,
+                "decided_outcome": decided.get(contact.id),
+                "link": "confirmed" if status == "confirmed" else band,
+            }
+            for contact, status, band, recommended in rows
+        ],
+    }

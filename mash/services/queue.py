@@ -1,0 +1,167 @@
+"""The screeners' queue: contacts awaiting a decision, most urgent first, and expiring claims on them."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, delete, exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from mash.db import utcnow
+from mash.models import Claim, Contact, Flag, Recommendation, User
+from mash.problems import BadRequest, Conflict, ContactNotFound
+from mash.services import audit
+from mash.services.users import Actor
+
+RAG_ORDER = case({"red": 0, "amber": 1, "green": 2}, value=Recommendation.rag, else_=3)
+
+
+class ContactClaimed(Conflict):
+    slug, title = "contact-claimed", "Another screener holds this contact"
+
+
+class NotInQueue(Conflict):
+    slug, title = "not-in-queue", "This contact is not awaiting a decision"
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One contact in the queue with its recommendation, claim and flags."""
+
+    contact: Contact
+    recommendation: Recommendation
+    claimed_by: str | None
+    claimed_by_name: str | None
+    claim_expires_at: datetime | None
+    flagged: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue and the cursor for the next."""
+
+    items: list[QueueEntry]
+    next_cursor: str | None
+
+
+def _cursor(entry: QueueEntry) -> str:
+    rank = {"red": 0, "amber": 1, "green": 2}[entry.recommendation.rag]
+    raw = json.dumps([rank, entry.recommendation.decision_due_by.isoformat(), entry.contact.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _after(cursor: str) -> Any:
+    try:
+        rank, due, contact_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        due_at = datetime.fromisoformat(due)
+    except (ValueError, TypeError) as exc:
+        raise BadRequest("The cursor is not one this service issued.", errors={"cursor": ["Invalid cursor."]}) from exc
+    return or_(
+        rank < RAG_ORDER,
+        and_(rank == RAG_ORDER, Recommendation.decision_due_by > due_at),
+        and_(rank == RAG_ORDER, Recommendation.decision_due_by == due_at, Contact.id > contact_id),
+    )
+
+
+def list_queue(
+    session: Session,
+    actor: Actor,
+    *,
+    rag: str | None = None,
+    overdue: bool | None = None,
+    flagged: bool | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+    request_id: str | None = None,
+) -> QueuePage:
+    """List contacts awaiting a decision: red, then amber, then green, each by decision deadline."""
+    now = utcnow()
+    open_flag = exists().where(Flag.contact_id == Contact.id, Flag.status == "open")
+    query = (
+        select(Contact, Recommendation, Claim.user_id, User.name, Claim.expires_at, open_flag)
+        .join(Recommendation, Recommendation.contact_id == Contact.id)
+        .outerjoin(Claim, and_(Claim.contact_id == Contact.id, Claim.expires_at > now))
+        .outerjoin(User, User.id == Claim.user_id)
+        .where(Contact.status == "awaiting_decision")
+        .options(selectinload(Contact.children))
+    )
+    if rag:
+        query = query.where(Recommendation.rag == rag)
+    if overdue is not None:
+        query = query.where(Recommendation.decision_due_by < now if overdue else Recommendation.decision_due_by >= now)
+    if flagged is not None:
+        query = query.where(open_flag if flagged else ~open_flag)
+    if cursor:
+        query = query.where(_after(cursor))
+    query = query.order_by(RAG_ORDER, Recommendation.decision_due_by, Contact.id).limit(limit + 1)
+    with session.begin():
+        rows = session.execute(query).all()
+        entries = [
+            QueueEntry(contact, rec, holder, name, expires, bool(is_flagged), rec.decision_due_by < now)
+            for contact, rec, holder, name, expires, is_flagged in rows[:limit]
+        ]
+        audit.record(session, actor, "queue.list", [e.contact.id for e in entries], request_id=request_id, at=now)
+    return QueuePage(entries, _cursor(entries[-1]) if len(rows) > limit else None)
+
+
+def take(session: Session, actor: Actor, contact_id: str, minutes: int, *, request_id: str | None = None) -> Claim:
+    """Take a contact for this screener until the claim expires; refuse one another screener holds."""
+    now = utcnow()
+    expires = now + timedelta(minutes=minutes)
+    try:
+        with session.begin():
+            contact = session.get(Contact, contact_id)
+            if contact is None:
+                raise ContactNotFound(f"No contact {contact_id}.")
+            if contact.status != "awaiting_decision":
+                raise NotInQueue(f"The contact is {contact.status}.")
+            taken = session.execute(
+                update(Claim)
+                .where(
+                    Claim.contact_id == contact_id,
+                    or_(Claim.user_id == actor.user_id, Claim.expires_at <= now),
+                )
+                .values(user_id=actor.user_id, claimed_at=now, expires_at=expires)
+                .returning(Claim.contact_id)
+            ).first()
+            if not taken:
+                session.add(Claim(contact_id=contact_id, user_id=actor.user_id, claimed_at=now, expires_at=expires))
+                session.flush()
+            audit.record(session, actor, "contact.claim", [contact_id], request_id=request_id, at=now)
+    except IntegrityError:
+        session.rollback()
+        with session.begin():
+            holder = session.execute(
+                select(User.name, Claim.expires_at)
+                .join(User, User.id == Claim.user_id)
+                .where(Claim.contact_id == contact_id)
+            ).first()
+        detail = f"Held by {holder[0]} until {holder[1].isoformat()}." if holder else "Held by another screener."
+        raise ContactClaimed(detail) from None
+    return Claim(contact_id=contact_id, user_id=actor.user_id, claimed_at=now, expires_at=expires)
+
+
+def release(session: Session, actor: Actor, contact_id: str, *, request_id: str | None = None) -> None:
+    """Give up a claim this screener holds (a manager may release anyone's)."""
+    with session.begin():
+        query = delete(Claim).where(Claim.contact_id == contact_id)
+        if actor.role != "manager":
+            query = query.where(Claim.user_id == actor.user_id)
+        session.execute(query)
+        audit.record(session, actor, "contact.release", [contact_id], request_id=request_id)
+
+
+def held_by_other(session: Session, actor: Actor, contact_id: str, now: datetime) -> str | None:
+    """Return the name of another screener holding a live claim on the contact, if any; call inside a transaction."""
+    row = session.execute(
+        select(User.name)
+        .join(Claim, Claim.user_id == User.id)
+        .where(Claim.contact_id == contact_id, Claim.user_id != actor.user_id, Claim.expires_at > now)
+    ).first()
+    return row[0] if row else None
