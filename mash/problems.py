@@ -82,6 +82,10 @@ class ContactNotFound(NotFound):
     slug, title = "contact-not-found", "No such contact"
 
 
+class FlagNotFound(NotFound):
+    slug, title = "flag-not-found", "No such flag"
+
+
 class MethodNotAllowed(Problem):
     status, slug, title = 405, "method-not-allowed", "Method not allowed"
 
@@ -106,6 +110,21 @@ class DuplicateContact(Conflict):
             headers={"Location": f"/api/v1/contacts/{contact_id}"},
             extra={"existing_id": contact_id, "existing_reference": reference},
         )
+
+
+class FlagAlreadyOpen(Conflict):
+    slug, title = "flag-already-open", "This contact already has an open flag of this kind"
+
+    def __init__(self, flag_id: str) -> None:
+        super().__init__(
+            "Add to the open flag, or resolve it before raising another.",
+            headers={"Location": f"/api/v1/flags/{flag_id}"},
+            extra={"existing_id": flag_id},
+        )
+
+
+class FlagAlreadyResolved(Conflict):
+    slug, title = "flag-already-resolved", "This flag has been resolved"
 
 
 class BodyTooLarge(Problem):

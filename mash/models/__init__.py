@@ -5,11 +5,11 @@ from mash.models.contact import Adult, Child, Contact, ReferenceCounter, Referre
 from mash.models.flag import Flag, FlagEvent
 from mash.models.idempotency import IdempotencyRecord
 from mash.models.match import ChildMatch, MatchEvent
-from mash.models.triage import Claim, Decision, Feedback, NotificationEndpoint, Oversight
 from mash.models.outbox import OutboxItem
 from mash.models.screening import Recommendation
 from mash.models.sharing import PartnerCircuit, SharingRecord
 from mash.models.team import Team, TeamMember
+from mash.models.triage import Claim, Decision, Feedback, NotificationEndpoint, Oversight
 from mash.models.user import ApiToken, User
 
 __all__ = [
@@ -19,16 +19,16 @@ __all__ = [
     "Child",
     "ChildMatch",
     "Claim",
+    "Contact",
     "Decision",
     "Feedback",
     "Flag",
     "FlagEvent",
+    "IdempotencyRecord",
     "MatchEvent",
     "NotificationEndpoint",
-    "Oversight",
-    "Contact",
-    "IdempotencyRecord",
     "OutboxItem",
+    "Oversight",
     "PartnerCircuit",
     "Recommendation",
     "ReferenceCounter",

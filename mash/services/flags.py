@@ -1,0 +1,272 @@
+"""Flags for systemic consultation: the therapist raises, follows and resolves them; MASH staff read them."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from mash.db import utcnow
+from mash.models import Contact, Flag, FlagEvent
+from mash.problems import (
+    BadRequest,
+    ContactNotFound,
+    FlagAlreadyOpen,
+    FlagAlreadyResolved,
+    FlagNotFound,
+    Forbidden,
+)
+from mash.services import audit
+from mash.services.users import Actor
+
+THERAPIST = "therapist"
+OPEN = "open"
+RESOLVED = "resolved"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of flags and the cursor for the next."""
+
+    items: list[Flag]
+    next_cursor: str | None
+
+
+def _require_therapist(actor: Actor, doing: str) -> None:
+    if actor.role != THERAPIST:
+        raise Forbidden(f"Only the systemic family therapist {doing}; the {actor.role} role reads flags.")
+
+
+def _with_history() -> Select[Flag]:
+    return select(Flag).options(selectinload(Flag.events))
+
+
+def _open_flag_id(session: Session, contact_id: str, kind: str) -> str | None:
+    return session.execute(
+        select(Flag.id).where(Flag.contact_id == contact_id, Flag.kind == kind, Flag.status == OPEN)
+    ).scalar_one_or_none()
+
+
+def _contact_exists(session: Session, contact_id: str) -> bool:
+    return session.execute(select(Contact.id).where(Contact.id == contact_id)).scalar_one_or_none() is not None
+
+
+def _append(flag: Flag, actor: Actor, action: str, at: datetime, **details: object) -> None:
+    flag.events.append(
+        FlagEvent(
+            position=len(flag.events),
+            at=at,
+            user_id=actor.user_id,
+            role=actor.role,
+            action=action,
+            **details,
+        )
+    )
+
+
+def raise_flag(
+    session: Session, actor: Actor, contact_id: str, kind: str, note: str, *, request_id: str | None = None
+) -> Flag:
+    """Flag a contact for a systemic consultation, saying why; a contact has at most one open flag of a kind."""
+    _require_therapist(actor, "raises flags")
+    now = utcnow()
+    try:
+        with session.begin():
+            if not _contact_exists(session, contact_id):
+                raise ContactNotFound(f"No contact {contact_id}.")
+            existing = _open_flag_id(session, contact_id, kind)
+            if existing is not None:
+                raise FlagAlreadyOpen(existing)
+            flag = Flag(
+                contact_id=contact_id, kind=kind, status=OPEN, raised_by=actor.user_id, raised_at=now, note=note
+            )
+            _append(flag, actor, "raised", now, note=note)
+            session.add(flag)
+            session.flush()
+            audit.record(session, actor, "flag.raise", [contact_id], request_id=request_id, detail={"flag_id": flag.id})
+    except IntegrityError:
+        with session.begin():
+            existing = _open_flag_id(session, contact_id, kind)
+        if existing is None:
+            raise
+        raise FlagAlreadyOpen(existing) from None
+    return flag
+
+
+def _lock_open(session: Session, flag_id: str) -> Flag:
+    flag = session.execute(
+        _with_history().where(Flag.id == flag_id).with_for_update(of=Flag).execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if flag is None:
+        raise FlagNotFound(f"No flag {flag_id}.")
+    if flag.status != OPEN:
+        raise FlagAlreadyResolved(f"Flag {flag_id} is resolved; raise a new flag if another consultation is needed.")
+    return flag
+
+
+def record_consultation(
+    session: Session,
+    actor: Actor,
+    flag_id: str,
+    *,
+    held_on: date,
+    participants: list[str],
+    agreed: str,
+    request_id: str | None = None,
+) -> Flag:
+    """Record a systemic consultation held about a flagged contact: when, who took part, what was agreed."""
+    _require_therapist(actor, "records consultations")
+    with session.begin():
+        flag = _lock_open(session, flag_id)
+        _append(
+            flag,
+            actor,
+            "consultation_recorded",
+            utcnow(),
+            consultation_date=held_on,
+            participants=list(participants),
+            agreed=agreed,
+        )
+        audit.record(
+            session, actor, "flag.consultation", [flag.contact_id], request_id=request_id, detail={"flag_id": flag.id}
+        )
+    return flag
+
+
+def add_note(session: Session, actor: Actor, flag_id: str, note: str, *, request_id: str | None = None) -> Flag:
+    """Add a note to an open flag's history."""
+    _require_therapist(actor, "adds notes to flags")
+    with session.begin():
+        flag = _lock_open(session, flag_id)
+        _append(flag, actor, "note_added", utcnow(), note=note)
+        audit.record(session, actor, "flag.note", [flag.contact_id], request_id=request_id, detail={"flag_id": flag.id})
+    return flag
+
+
+def resolve_flag(session: Session, actor: Actor, flag_id: str, note: str, *, request_id: str | None = None) -> Flag:
+    """Resolve an open flag with a note saying how it ended."""
+    _require_therapist(actor, "resolves flags")
+    now = utcnow()
+    with session.begin():
+        flag = _lock_open(session, flag_id)
+        flag.status = RESOLVED
+        flag.resolved_by = actor.user_id
+        flag.resolved_at = now
+        flag.resolution_note = note
+        _append(flag, actor, "resolved", now, note=note)
+        audit.record(
+            session, actor, "flag.resolve", [flag.contact_id], request_id=request_id, detail={"flag_id": flag.id}
+        )
+    return flag
+
+
+def get_flag(session: Session, actor: Actor, flag_id: str, *, request_id: str | None = None) -> Flag:
+    """Return a flag with its history to MASH staff, and record that they read it."""
+    if actor.is_partner:
+        raise FlagNotFound(f"No flag {flag_id} that you may see.")
+    with session.begin():
+        flag = session.execute(_with_history().where(Flag.id == flag_id)).scalar_one_or_none()
+        if flag is None:
+            raise FlagNotFound(f"No flag {flag_id} that you may see.")
+        audit.record(session, actor, "flag.read", [flag.contact_id], request_id=request_id, detail={"flag_id": flag.id})
+    return flag
+
+
+def _encode_cursor(flag: Flag) -> str:
+    raw = json.dumps([flag.raised_at.isoformat(), flag.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        raised, flag_id = json.loads(base64.urlsafe_b64decode(padded))
+        return datetime.fromisoformat(raised), str(flag_id)
+    except (ValueError, TypeError) as exc:
+        raise BadRequest("The cursor is not one this service issued.", errors={"cursor": ["Invalid cursor."]}) from exc
+
+
+def _page(
+    session: Session,
+    actor: Actor,
+    *,
+    open: bool | None,
+    contact_id: str | None,
+    limit: int,
+    cursor: str | None,
+    request_id: str | None,
+    contact_must_exist: bool = False,
+) -> Page:
+    query = _with_history()
+    if open is not None:
+        query = query.where(Flag.status == (OPEN if open else RESOLVED))
+    if contact_id is not None:
+        query = query.where(Flag.contact_id == contact_id)
+    if cursor:
+        at, last_id = _decode_cursor(cursor)
+        query = query.where(or_(Flag.raised_at < at, and_(Flag.raised_at == at, Flag.id < last_id)))
+    query = query.order_by(Flag.raised_at.desc(), Flag.id.desc()).limit(limit + 1)
+    with session.begin():
+        if contact_must_exist and contact_id is not None and not _contact_exists(session, contact_id):
+            raise ContactNotFound(f"No contact {contact_id}.")
+        rows = list(session.execute(query).scalars())
+        items = rows[:limit]
+        seen = list(dict.fromkeys(flag.contact_id for flag in items))
+        audit.record(session, actor, "flag.list", seen, request_id=request_id)
+    return Page(items, _encode_cursor(items[-1]) if len(rows) > limit else None)
+
+
+def list_flags(
+    session: Session,
+    actor: Actor,
+    *,
+    open: bool | None = None,
+    contact_id: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+    request_id: str | None = None,
+) -> Page:
+    """List flags, newest first, open or resolved or both, for MASH staff; record which contacts were seen."""
+    if actor.is_partner:
+        raise Forbidden("Flags are for MASH staff.")
+    return _page(session, actor, open=open, contact_id=contact_id, limit=limit, cursor=cursor, request_id=request_id)
+
+
+def list_contact_flags(
+    session: Session,
+    actor: Actor,
+    contact_id: str,
+    *,
+    open: bool | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+    request_id: str | None = None,
+) -> Page:
+    """List one contact's flags, newest first, for MASH staff; a partner is told there is nothing to see."""
+    if actor.is_partner:
+        raise ContactNotFound(f"No contact {contact_id} with flags that you may see.")
+    return _page(
+        session,
+        actor,
+        open=open,
+        contact_id=contact_id,
+        limit=limit,
+        cursor=cursor,
+        request_id=request_id,
+        contact_must_exist=True,
+    )
+
+
+def flags_on_contact(session: Session, contact_id: str) -> list[Flag]:
+    """Return every flag on a contact with its history, newest first (the caller audits the read of the contact)."""
+    with session.begin():
+        return list(
+            session.execute(
+                _with_history().where(Flag.contact_id == contact_id).order_by(Flag.raised_at.desc(), Flag.id.desc())
+            ).scalars()
+        )
