@@ -12,16 +12,14 @@ from mash.api.body import ApiBlueprint
 from mash.api.views import recommendation_fields
 from mash.db import get_session
 from mash.services import audit, decisions, feedback, matching, queue
+from schemas.contacts import DecisionSchema, MatchSchema, OversightSchema
 from schemas.triage import (
     AccessHistorySchema,
     ChildHistorySchema,
     ClaimTakenSchema,
     DecisionCreateSchema,
-    DecisionSchema,
     FeedbackListSchema,
-    MatchSchema,
     OversightCreateSchema,
-    OversightSchema,
     QueuePageSchema,
     QueueQuerySchema,
 )
