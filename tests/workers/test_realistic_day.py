@@ -76,10 +76,11 @@ def test_a_realistic_day(make_redis_app, redis_url, settings: Settings, start_wo
             {"outcome": recommendation["outcome"], "rag": recommendation["rag"], "rationale": "As recommended."},
         )
         assert decided.status_code == 201 and decided.json()["override"] is False
+        other = "assessment" if items[-1]["recommendation"]["outcome"] != "assessment" else "early_help"
         overridden = post(
             f"/contacts/{second}/decision",
             "manager",
-            {"outcome": "nfa", "rag": "green", "rationale": "Information already known; family supported."},
+            {"outcome": other, "rag": "amber", "rationale": "Third contact this year: the family needs an assessment."},
         )
         assert overridden.status_code == 201 and overridden.json()["override"] is True
 
