@@ -106,6 +106,10 @@ RAGS: Final = ("green", "amber", "red")
 ROLES: Final = ("partner", "screener", "manager", "therapist", "admin")
 STAFF_ROLES: Final = ("screener", "manager", "therapist", "admin")
 
+FLAG_KINDS: Final = ("systemic_consultation",)
+FLAG_STATUSES: Final = ("open", "resolved")
+FLAG_ACTIONS: Final = ("raised", "consultation_recorded", "note_added", "resolved")
+
 CONTACT_STATUSES: Final = ("received", "awaiting_decision", "decided", "closed", "screening_failed")
 
 ETHNICITY_CODES: Final = (

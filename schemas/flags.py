@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from mash.models.flag import FLAG_ACTIONS, FLAG_KINDS, FLAG_STATUSES
+from mash.enums import FLAG_ACTIONS, FLAG_KINDS, FLAG_STATUSES
 from schemas.fields import PastDate, Text, one_of
 
 PARTICIPANT = 200

@@ -9,10 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from mash.db import Base, JSONDocument, UTCDateTime, new_id
 
-FLAG_KINDS = ("systemic_consultation",)
-FLAG_STATUSES = ("open", "resolved")
-FLAG_ACTIONS = ("raised", "consultation_recorded", "note_added", "resolved")
-
 OPEN_ONLY = text("status = 'open'")
 
 
