@@ -91,6 +91,14 @@ CONCERN_INDICATORS: Final = (
     "risk_to_life",
     "imminent_travel_abroad",
     "early_help_declined",
+    "threats_to_kill",
+    "child_hurt_or_intervening",
+    "pregnant",
+    "patterned_injury",
+    "not_independently_mobile",
+    "no_protective_adult",
+    "missing_prolonged",
+    "historic_allegation",
 )
 
 OUTCOMES: Final = (
