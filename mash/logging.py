@@ -11,6 +11,8 @@ import structlog
 def configure(level: str) -> None:
     """Send structlog and standard-library logs to stderr as JSON lines."""
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
+    # urllib3 logs the full URL of every retried request, and health checks carry NHS numbers in theirs.
+    logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -73,6 +73,8 @@ class Settings:
     job_timeout_seconds: int | None = None
     job_retry_intervals: tuple[int, ...] = (5, 30, 120)
     partner_timeout_seconds: float = 5.0
+    partner_breaker_failures: int = 5
+    partner_breaker_reset_seconds: float = 60.0
     checks_timescales: Mapping[str, str] = field(
         default_factory=lambda: {"red": "2 hours", "amber": "1 working day", "green": "3 working days"}
     )
@@ -103,6 +105,10 @@ class Settings:
             job_timeout_seconds=_int(env, "MASH_JOB_TIMEOUT_SECONDS", 0) or None,
             job_retry_intervals=_ints(env, "MASH_JOB_RETRY_INTERVALS", base.job_retry_intervals),
             partner_timeout_seconds=_float(env, "MASH_PARTNER_TIMEOUT_SECONDS", base.partner_timeout_seconds),
+            partner_breaker_failures=_int(env, "MASH_PARTNER_BREAKER_FAILURES", base.partner_breaker_failures),
+            partner_breaker_reset_seconds=_float(
+                env, "MASH_PARTNER_BREAKER_RESET_SECONDS", base.partner_breaker_reset_seconds
+            ),
             checks_timescales=_timescales(env, "MASH_CHECKS", base.checks_timescales),
             police=PartnerSettings(env.get("MASH_POLICE_URL") or None, env.get("MASH_POLICE_TOKEN") or None),
             health=PartnerSettings(env.get("MASH_HEALTH_URL") or None, env.get("MASH_HEALTH_TOKEN") or None),
