@@ -13,6 +13,8 @@ def configure(level: str) -> None:
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
     # urllib3 logs the full URL of every retried request, and health checks carry NHS numbers in theirs.
     logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
+    # The development server logs whole request lines, query strings included; our own request log replaces it.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
