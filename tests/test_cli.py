@@ -1,0 +1,73 @@
+"""The `mash` command, run as partners and operators run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from flask import Flask
+
+from mash.screening.rulebook import DEFAULT_RULEBOOK
+from mash.settings import Settings
+
+MASH = str(Path(sys.executable).with_name("mash"))
+
+
+def run(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "MASH_LOG_LEVEL": "WARNING"}
+    env.pop("REDIS_URL", None)
+    return subprocess.run([MASH, *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_users_create_prints_a_working_token_alone_on_the_last_line(app: Flask, settings: Settings) -> None:
+    done = run(
+        settings,
+        "users",
+        "create",
+        "PC Jane Smith",
+        "--role",
+        "partner",
+        "--organisation",
+        "Met",
+        "--agency-type",
+        "police",
+    )
+    assert done.returncode == 0, done.stderr
+    token = done.stdout.splitlines()[-1]
+    assert token.startswith("mash_") and " " not in token
+    response = app.test_client().get("/api/v1/contacts/none", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 404
+
+
+def test_users_create_refuses_a_partner_without_an_organisation(app: Flask, settings: Settings) -> None:
+    done = run(settings, "users", "create", "Someone", "--role", "partner")
+    assert done.returncode != 0
+    assert "organisation" in done.stderr
+
+
+def test_rules_check_accepts_the_default_and_names_the_line_of_an_error(settings: Settings, tmp_path: Path) -> None:
+    assert run(settings, "rules", "check", str(DEFAULT_RULEBOOK)).returncode == 0
+    broken = tmp_path / "rules.yaml"
+    lines = DEFAULT_RULEBOOK.read_text().splitlines()
+    index = next(n for n, line in enumerate(lines) if "any_indicator:" in line)
+    lines[index] = lines[index].replace("any_indicator: [", "any_indicator: [bruises_galore, ")
+    broken.write_text("\n".join(lines) + "\n")
+    done = run(settings, "rules", "check", str(broken))
+    assert done.returncode == 1
+    assert f"line {index + 1}" in done.stderr and "bruises_galore" in done.stderr
+
+
+def test_rules_explain_prints_the_rules_that_fired(client, partner, settings: Settings) -> None:
+    from tests.conftest import EXAMPLE_BODY
+
+    created = client.post(
+        "/api/v1/contacts", data=json.dumps(EXAMPLE_BODY), headers=partner, content_type="application/json"
+    ).get_json()
+    done = run(settings, "rules", "explain", created["id"])
+    assert done.returncode == 0, done.stderr
+    assert created["reference"] in done.stdout
+    assert "da-high-risk" in done.stdout
+    assert "Decision due by" in done.stdout
