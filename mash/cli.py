@@ -72,6 +72,9 @@ def worker(queues: tuple[str, ...], burst: bool, sweep: bool) -> None:
         context.Process(
             target=_sweep_forever, args=(settings.sweep_seconds, os.getpid()), name="mash-sweep", daemon=True
         ).start()
+    screening.warm_up(settings)
+    for spec in jobs.JOBS.values():
+        jobs.resolve(spec.func)
     redis = Redis.from_url(settings.redis_url)
     rq_worker = Worker(
         [Queue(name, connection=redis, serializer=JSONSerializer) for name in queues],

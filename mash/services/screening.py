@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+import structlog
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -15,11 +16,13 @@ from mash.models import Contact, Recommendation, Team
 from mash.screening.clock import WorkingCalendar
 from mash.screening.engine import ScreeningResult, screen
 from mash.screening.facts import ChildHistory
-from mash.screening.rulebook import Rulebook, default_rulebook, load_rulebook
+from mash.screening.rulebook import Rulebook, RulebookError, default_rulebook, load_rulebook
 from mash.services import audit, matching, outbox, sharing, teams
 from mash.settings import Settings
 
 SCREEN_CONTACT = "screen_contact"
+
+log = structlog.get_logger(__name__)
 
 
 @cache
@@ -183,3 +186,15 @@ def rescreen_failed(session: Session, contact_id: str, error: str) -> None:
     with session.begin():
         outbox.fail(session, matching.RESCREEN_CONTACT, contact_id, error)
         audit.record(session, None, "contact.rescreen_failed", [contact_id], detail={"error": error[:200]})
+
+
+def warm_up(settings: Settings) -> None:
+    """Load the rulebook, bank holidays and routing once, so that forked work-horses inherit them."""
+    try:
+        rulebook_for(settings.rulebook_path)
+    except RulebookError as exc:
+        log.warning("rulebook_not_loaded", problems=len(exc.problems))
+    today = utcnow().date()
+    for year in (today.year, today.year + 1):
+        calendar().is_working_day(date(year, 1, 2))
+    teams.routing_table()
