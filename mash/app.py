@@ -12,7 +12,7 @@ from flask_smorest import Api
 
 from mash import db, jobs, metrics, problems
 from mash import logging as mash_logging
-from mash.api import contacts, flags, ops, sharing, triage
+from mash.api import contacts, flags, ops, reports, sharing, triage
 from mash.api.body import reject_personal_query
 from mash.settings import Settings
 
@@ -50,6 +50,7 @@ def _init_api(app: Flask) -> None:
     api.register_blueprint(triage.blp)
     api.register_blueprint(flags.blp)
     api.register_blueprint(sharing.blp)
+    api.register_blueprint(reports.blp)
     app.register_blueprint(ops.blp)
     problems.init_app(app)
 

@@ -1,0 +1,33 @@
+"""Statutory returns and performance reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, g
+from flask.views import MethodView
+
+from mash.api.auth import current_actor, requires
+from mash.api.body import ApiBlueprint
+from mash.db import get_session
+from mash.services import reports
+from schemas.reports import PeriodSchema
+
+blp = ApiBlueprint("reports", __name__, url_prefix="/api/v1/reports", description="Statutory returns")
+
+
+@blp.route("/annex-a/contacts")
+class AnnexAContacts(MethodView):
+    @requires("manager", "admin")
+    @blp.arguments(PeriodSchema, location="query")
+    @blp.response(200, content_type="text/csv")
+    def get(self, period: dict[str, Any]) -> Response:
+        """Download Ofsted Annex A List 1 (contacts) as CSV: one row per child per contact."""
+        lines = reports.annex_a_contacts(
+            get_session(), current_actor(), period["from_"], period["to"], request_id=g.request_id
+        )
+        return Response(
+            "".join(lines),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="annex-a-list-1-contacts.csv"'},
+        )
