@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -14,6 +15,7 @@ from flask.cli import FlaskGroup
 from redis import Redis
 from rq import Queue, Worker
 from rq.serializers import JSONSerializer
+from sqlalchemy.orm import configure_mappers
 from werkzeug.serving import run_simple
 
 from mash import jobs, migrations
@@ -75,6 +77,9 @@ def worker(queues: tuple[str, ...], burst: bool, sweep: bool) -> None:
     screening.warm_up(settings)
     for spec in jobs.JOBS.values():
         jobs.resolve(spec.func)
+    configure_mappers()
+    # Objects built so far live as long as the worker: keep the work-horses' collector off their shared pages.
+    gc.freeze()
     redis = Redis.from_url(settings.redis_url)
     rq_worker = Worker(
         [Queue(name, connection=redis, serializer=JSONSerializer) for name in queues],
