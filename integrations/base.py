@@ -351,6 +351,35 @@ class PartnerHttp:
             raise PartnerResponseInvalid(self.agency, str(exc)) from None
 
 
+class HttpPartnerClient:
+    """What every partner client shares: one PartnerHttp per client, its breaker, and closing it."""
+
+    agency: ClassVar[str]
+    accept: ClassVar[str] = "application/json"
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        breaker: CircuitBreaker | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self._http = PartnerHttp(
+            self.agency, base_url, token, timeout=timeout, breaker=breaker, retry=retry, accept=self.accept
+        )
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        """Return the circuit breaker guarding this client."""
+        return self._http.breaker
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self._http.close()
+
+
 def _read_limited(response: requests.Response) -> bytes:
     chunks: list[bytes] = []
     size = 0

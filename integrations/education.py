@@ -16,16 +16,13 @@ permanent_exclusions, sen_status.
 """
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from integrations.base import (
-    DEFAULT_TIMEOUT,
     CheckResult,
-    CircuitBreaker,
-    PartnerHttp,
-    RetryPolicy,
+    HttpPartnerClient,
     Subject,
     SubjectIncomplete,
-    Timeout,
 )
 from integrations.validation import (
     as_bool,
@@ -58,26 +55,10 @@ class _Pupil:
     sen_status: str
 
 
-class EducationClient:
+class EducationClient(HttpPartnerClient):
     """Ask the education service which school a child attends and how they are doing there."""
 
-    agency = "education"
-
-    def __init__(
-        self,
-        base_url: str,
-        token: str,
-        *,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        breaker: CircuitBreaker | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        self._http = PartnerHttp(self.agency, base_url, token, timeout=timeout, breaker=breaker, retry=retry)
-
-    @property
-    def breaker(self) -> CircuitBreaker:
-        """Return the circuit breaker guarding this client."""
-        return self._http.breaker
+    agency: ClassVar[str] = "education"
 
     def check(self, subject: Subject) -> CheckResult:
         """Search the pupil records for subject by name and date of birth, narrowed by school when known."""
@@ -90,10 +71,6 @@ class EducationClient:
             "school": subject.school,
         }
         return _summarise(self._http.post(PUPIL_SEARCHES_PATH, body, _parse_matches))
-
-    def close(self) -> None:
-        """Close pooled connections."""
-        self._http.close()
 
 
 def _parse_matches(body: object) -> list[_Pupil]:

@@ -20,16 +20,13 @@ cp_is_flag (none, child_protection_plan or looked_after).
 
 from dataclasses import dataclass
 from functools import partial
+from typing import ClassVar
 
 from integrations.base import (
-    DEFAULT_TIMEOUT,
     CheckResult,
-    CircuitBreaker,
-    PartnerHttp,
-    RetryPolicy,
+    HttpPartnerClient,
     Subject,
     SubjectIncomplete,
-    Timeout,
     is_valid_nhs_number,
 )
 from integrations.validation import (
@@ -61,34 +58,11 @@ class _Patient:
     cp_is_flag: str
 
 
-class HealthClient:
+class HealthClient(HttpPartnerClient):
     """Ask the NHS what it holds about a child: the registered GP and any CP-IS flag."""
 
-    agency = "health"
-
-    def __init__(
-        self,
-        base_url: str,
-        token: str,
-        *,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        breaker: CircuitBreaker | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        self._http = PartnerHttp(
-            self.agency,
-            base_url,
-            token,
-            timeout=timeout,
-            breaker=breaker,
-            retry=retry,
-            accept="application/fhir+json",
-        )
-
-    @property
-    def breaker(self) -> CircuitBreaker:
-        """Return the circuit breaker guarding this client."""
-        return self._http.breaker
+    agency: ClassVar[str] = "health"
+    accept: ClassVar[str] = "application/fhir+json"
 
     def check(self, subject: Subject) -> CheckResult:
         """Search for subject by NHS number, or by family name, given name and birth date without one."""
@@ -106,10 +80,6 @@ class HealthClient:
             PATIENT_SEARCH_PATH, params, partial(_parse_bundle, expected_nhs_number=subject.nhs_number)
         )
         return _summarise(patients)
-
-    def close(self) -> None:
-        """Close pooled connections."""
-        self._http.close()
 
 
 def _parse_bundle(body: object, expected_nhs_number: str | None) -> list[_Patient]:

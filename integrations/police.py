@@ -19,16 +19,13 @@ last_incident_date (YYYY-MM-DD or None), warning_markers (sorted codes).
 
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from integrations.base import (
-    DEFAULT_TIMEOUT,
     CheckResult,
-    CircuitBreaker,
-    PartnerHttp,
-    RetryPolicy,
+    HttpPartnerClient,
     Subject,
     SubjectIncomplete,
-    Timeout,
 )
 from integrations.validation import (
     ShapeError,
@@ -68,35 +65,15 @@ class _PoliceAnswer:
     warning_markers: tuple[str, ...]
 
 
-class PoliceClient:
+class PoliceClient(HttpPartnerClient):
     """Ask the police what they hold about a child and the address where the child lives."""
 
-    agency = "police"
-
-    def __init__(
-        self,
-        base_url: str,
-        token: str,
-        *,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        breaker: CircuitBreaker | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        self._http = PartnerHttp(self.agency, base_url, token, timeout=timeout, breaker=breaker, retry=retry)
-
-    @property
-    def breaker(self) -> CircuitBreaker:
-        """Return the circuit breaker guarding this client."""
-        return self._http.breaker
+    agency: ClassVar[str] = "police"
 
     def check(self, subject: Subject) -> CheckResult:
         """Ask the police about subject by name and date of birth and/or by address."""
         answer = self._http.post(PERSON_CHECKS_PATH, _request_body(subject), _parse_answer)
         return _summarise(answer)
-
-    def close(self) -> None:
-        """Close pooled connections."""
-        self._http.close()
 
 
 def _request_body(subject: Subject) -> dict[str, object]:
