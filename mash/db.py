@@ -75,8 +75,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+READ_ONLY = "mash_read_only"
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # A transaction that may write takes SQLite's write lock at once, so that it never fails to upgrade a read
+    # lock half-way; one marked read-only reads a WAL snapshot and takes no lock.
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def make_engine(database_url: str) -> Engine:
@@ -89,7 +94,7 @@ def make_engine(database_url: str) -> Engine:
             url, connect_args={"isolation_level": None, "check_same_thread": False}, hide_parameters=True
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
         _dispose_in_forked_children(engine)
         return engine
     if url.drivername in ("postgresql", "postgres"):
@@ -126,6 +131,11 @@ def init_app(app: Flask, engine: Engine) -> None:
         session = g.pop("mash_session", None)
         if session is not None:
             session.close()
+
+
+def read_only(session: Session) -> None:
+    """Mark the transaction just begun as one that only reads (on SQLite it then takes no write lock)."""
+    session.connection(execution_options={READ_ONLY: True})
 
 
 def get_session() -> Session:

@@ -11,6 +11,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from mash.db import read_only
 from mash.enums import CONTACT_STATUSES
 from mash.models import Contact, OutboxItem
 
@@ -26,6 +27,7 @@ class FrontDoorCollector(Collector):
         session = self.factory()
         try:
             with session.begin():
+                read_only(session)
                 by_status = dict(
                     session.execute(select(Contact.status, func.count(Contact.id)).group_by(Contact.status)).all()
                 )

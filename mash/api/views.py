@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from mash.db import read_only
 from mash.models import Contact, Decision, Oversight, Recommendation
 from mash.services import audit, decisions, feedback, flags, matching, screening, sharing
 from mash.services.users import Actor
@@ -42,6 +43,7 @@ def _feedback(session: Session, contact_id: str) -> dict[str, Any] | None:
 def partner_view(session: Session, contact: Contact) -> dict[str, Any]:
     """Return what the referring organisation may read: status, and feedback once decided."""
     with session.begin():
+        read_only(session)
         told = _feedback(session, contact.id)
     return {
         "id": contact.id,
@@ -100,6 +102,7 @@ def recommendation_fields(rec: Recommendation, team_name: str | None) -> dict[st
 def staff_view(session: Session, contact: Contact) -> dict[str, Any]:
     """Return everything staff may read of a contact."""
     with session.begin():
+        read_only(session)
         found = screening.get_recommendation(session, contact.id)
         made, overseen = decisions.history(session, contact.id)
         matches = matching.matches_for(session, [child.id for child in contact.children])

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mash.db import utcnow
+from mash.db import read_only, utcnow
 from mash.models import AuditEvent, User
 from mash.services.users import Actor
 
@@ -43,6 +43,7 @@ def record(
 def view_summary(session: Session, contact_id: str) -> dict[str, Any]:
     """Count the staff views of a contact and say when it was last viewed."""
     with session.begin():
+        read_only(session)
         count, last = session.execute(
             select(func.count(AuditEvent.id), func.max(AuditEvent.at)).where(
                 AuditEvent.contact_id == contact_id, AuditEvent.action == "contact.read"

@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from mash.db import utcnow
+from mash.db import read_only, utcnow
 from mash.enums import CIN_REFERRAL_SOURCE
 from mash.matching.keys import blocking_keys
 from mash.models import Adult, Child, Contact, Referrer
@@ -165,6 +165,7 @@ def _store(
     now = utcnow()
     if key is not None:
         with session.begin():
+            read_only(session)
             earlier = _existing_duplicate(session, key)
         if earlier is not None:
             raise DuplicateContact(earlier.id, earlier.reference)

@@ -7,12 +7,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from mash.db import read_only
 from mash.models import Contact, OutboxItem
 
 
 def backlog(session: Session) -> dict[str, Any]:
     """Count contacts awaiting screening, contacts whose screening failed, and jobs not yet done."""
     with session.begin():
+        read_only(session)
         by_status = dict(
             session.execute(
                 select(Contact.status, func.count(Contact.id))

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from mash.db import utcnow
+from mash.db import read_only, utcnow
 from mash.models import OutboxItem
 
 
@@ -23,6 +23,7 @@ def due(session: Session, *, stale_after: timedelta, now: datetime | None = None
     """Return pending items never enqueued, or enqueued so long ago that the job must have been lost."""
     now = now or utcnow()
     with session.begin():
+        read_only(session)
         return list(
             session.execute(
                 select(OutboxItem)

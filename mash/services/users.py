@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mash.db import read_only
 from mash.enums import AGENCY_TYPES, ROLES
 from mash.models import ApiToken, User
 
@@ -74,6 +75,7 @@ def create_user(
 def authenticate(session: Session, token: str) -> Actor | None:
     """Return the caller a bearer token belongs to, or None for an unknown, revoked or inactive one."""
     with session.begin():
+        read_only(session)
         row = session.execute(
             select(User)
             .join(ApiToken)
