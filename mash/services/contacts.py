@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import unicodedata
@@ -18,8 +17,8 @@ from mash.db import read_only, utcnow
 from mash.enums import CIN_REFERRAL_SOURCE
 from mash.matching.keys import blocking_keys
 from mash.models import Adult, Child, Contact, Referrer
-from mash.problems import BadRequest, ContactNotFound, DuplicateContact, Forbidden
-from mash.services import audit, idempotency, outbox
+from mash.problems import ContactNotFound, DuplicateContact, Forbidden
+from mash.services import audit, cursors, idempotency, outbox
 from mash.services.references import next_reference
 from mash.services.users import Actor
 
@@ -199,6 +198,14 @@ def _load(session: Session, contact_id: str) -> Contact | None:
     ).scalar_one_or_none()
 
 
+def lock_contact(session: Session, contact_id: str) -> Contact | None:
+    """Load a contact and its children for a change, holding its row until the transaction ends (on PostgreSQL)."""
+    query = select(Contact).where(Contact.id == contact_id).options(selectinload(Contact.children))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Contact)
+    return session.execute(query).scalar_one_or_none()
+
+
 def get_contact(session: Session, actor: Actor, contact_id: str, *, request_id: str | None = None) -> Contact:
     """Return a contact the caller may see, and record that they read it."""
     with session.begin():
@@ -207,20 +214,6 @@ def get_contact(session: Session, actor: Actor, contact_id: str, *, request_id: 
             raise ContactNotFound(f"No contact {contact_id} that you may see.")
         audit.record(session, actor, "contact.read", [contact.id], request_id=request_id)
     return contact
-
-
-def _encode_cursor(contact: Contact) -> str:
-    raw = json.dumps([contact.received_at.isoformat(), contact.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        received, contact_id = json.loads(base64.urlsafe_b64decode(padded))
-        return datetime.fromisoformat(received), str(contact_id)
-    except (ValueError, TypeError) as exc:
-        raise BadRequest("The cursor is not one this service issued.", errors={"cursor": ["Invalid cursor."]}) from exc
 
 
 def list_contacts(
@@ -248,14 +241,14 @@ def list_contacts(
     if received_to:
         query = query.where(Contact.received_at < received_to)
     if cursor:
-        at, last_id = _decode_cursor(cursor)
+        at, last_id = cursors.decode(cursor, datetime, str)
         query = query.where(or_(Contact.received_at < at, and_(Contact.received_at == at, Contact.id < last_id)))
     query = query.order_by(Contact.received_at.desc(), Contact.id.desc()).limit(limit + 1)
     with session.begin():
         rows = list(session.execute(query).scalars())
         items = rows[:limit]
         audit.record(session, actor, "contact.list", [c.id for c in items], request_id=request_id)
-    return Page(items, _encode_cursor(items[-1]) if len(rows) > limit else None)
+    return Page(items, cursors.encode(items[-1].received_at, items[-1].id) if len(rows) > limit else None)
 
 
 def count_contacts(session: Session) -> int:

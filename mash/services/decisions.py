@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from mash.db import utcnow
 from mash.models import Claim, Contact, Decision, Oversight, Recommendation, Team
 from mash.problems import Conflict, ContactNotFound, Forbidden, InvalidFields
 from mash.services import audit, feedback, teams
+from mash.services.contacts import lock_contact
 from mash.services.queue import ContactClaimed, held_by_other
 from mash.services.users import Actor
 
@@ -26,10 +27,7 @@ class NothingToOversee(Conflict):
 
 
 def _lock(session: Session, contact_id: str) -> Contact:
-    query = select(Contact).where(Contact.id == contact_id).options(selectinload(Contact.children))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Contact)
-    contact = session.execute(query).scalar_one_or_none()
+    contact = lock_contact(session, contact_id)
     if contact is None:
         raise ContactNotFound(f"No contact {contact_id}.")
     return contact

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -14,14 +12,13 @@ from sqlalchemy.orm import Session, selectinload
 from mash.db import utcnow
 from mash.models import Contact, Flag, FlagEvent
 from mash.problems import (
-    BadRequest,
     ContactNotFound,
     FlagAlreadyOpen,
     FlagAlreadyResolved,
     FlagNotFound,
     Forbidden,
 )
-from mash.services import audit
+from mash.services import audit, cursors
 from mash.services.users import Actor
 
 THERAPIST = "therapist"
@@ -177,20 +174,6 @@ def get_flag(session: Session, actor: Actor, flag_id: str, *, request_id: str | 
     return flag
 
 
-def _encode_cursor(flag: Flag) -> str:
-    raw = json.dumps([flag.raised_at.isoformat(), flag.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        raised, flag_id = json.loads(base64.urlsafe_b64decode(padded))
-        return datetime.fromisoformat(raised), str(flag_id)
-    except (ValueError, TypeError) as exc:
-        raise BadRequest("The cursor is not one this service issued.", errors={"cursor": ["Invalid cursor."]}) from exc
-
-
 def _page(
     session: Session,
     actor: Actor,
@@ -208,7 +191,7 @@ def _page(
     if contact_id is not None:
         query = query.where(Flag.contact_id == contact_id)
     if cursor:
-        at, last_id = _decode_cursor(cursor)
+        at, last_id = cursors.decode(cursor, datetime, str)
         query = query.where(or_(Flag.raised_at < at, and_(Flag.raised_at == at, Flag.id < last_id)))
     query = query.order_by(Flag.raised_at.desc(), Flag.id.desc()).limit(limit + 1)
     with session.begin():
@@ -218,7 +201,7 @@ def _page(
         items = rows[:limit]
         seen = list(dict.fromkeys(flag.contact_id for flag in items))
         audit.record(session, actor, "flag.list", seen, request_id=request_id)
-    return Page(items, _encode_cursor(items[-1]) if len(rows) > limit else None)
+    return Page(items, cursors.encode(items[-1].raised_at, items[-1].id) if len(rows) > limit else None)
 
 
 def list_flags(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,11 +12,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from mash.db import utcnow
 from mash.models import Claim, Contact, Flag, Recommendation, User
-from mash.problems import BadRequest, Conflict, ContactNotFound
-from mash.services import audit
+from mash.problems import Conflict, ContactNotFound
+from mash.services import audit, cursors
 from mash.services.users import Actor
 
-RAG_ORDER = case({"red": 0, "amber": 1, "green": 2}, value=Recommendation.rag, else_=3)
+RAG_RANKS = {"red": 0, "amber": 1, "green": 2}
+RAG_ORDER = case(RAG_RANKS, value=Recommendation.rag, else_=len(RAG_RANKS))
 
 
 class ContactClaimed(Conflict):
@@ -51,17 +50,12 @@ class QueuePage:
 
 
 def _cursor(entry: QueueEntry) -> str:
-    rank = {"red": 0, "amber": 1, "green": 2}[entry.recommendation.rag]
-    raw = json.dumps([rank, entry.recommendation.decision_due_by.isoformat(), entry.contact.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    rank = RAG_RANKS[entry.recommendation.rag]
+    return cursors.encode(rank, entry.recommendation.decision_due_by, entry.contact.id)
 
 
 def _after(cursor: str) -> Any:
-    try:
-        rank, due, contact_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        due_at = datetime.fromisoformat(due)
-    except (ValueError, TypeError) as exc:
-        raise BadRequest("The cursor is not one this service issued.", errors={"cursor": ["Invalid cursor."]}) from exc
+    rank, due_at, contact_id = cursors.decode(cursor, int, datetime, str)
     return or_(
         rank < RAG_ORDER,
         and_(rank == RAG_ORDER, Recommendation.decision_due_by > due_at),

@@ -18,6 +18,7 @@ from mash.screening.engine import ScreeningResult, screen
 from mash.screening.facts import ChildHistory
 from mash.screening.rulebook import Rulebook, RulebookError, default_rulebook, load_rulebook
 from mash.services import audit, matching, outbox, sharing, teams
+from mash.services.contacts import lock_contact
 from mash.settings import Settings
 
 SCREEN_CONTACT = "screen_contact"
@@ -88,17 +89,10 @@ def _children(contact: Contact, result: ScreeningResult) -> list[dict[str, Any]]
     ]
 
 
-def _lock(session: Session, contact_id: str) -> Contact | None:
-    query = select(Contact).where(Contact.id == contact_id).options(selectinload(Contact.children))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Contact)
-    return session.execute(query).scalar_one_or_none()
-
-
 def screen_contact(session: Session, contact_id: str, settings: Settings, *, rescreen: bool = False) -> bool:
     """Screen a contact still awaiting it (or re-screen one awaiting a decision); return whether anything changed."""
     with session.begin():
-        contact = _lock(session, contact_id)
+        contact = lock_contact(session, contact_id)
         if contact is None:
             return False
         wanted = ("received", "screening_failed", "awaiting_decision") if rescreen else ("received", "screening_failed")
@@ -147,7 +141,7 @@ def screen_contact(session: Session, contact_id: str, settings: Settings, *, res
 def screening_failed(session: Session, contact_id: str, error: str) -> None:
     """Mark a contact whose screening failed for good, so that it is seen and not silently stuck."""
     with session.begin():
-        contact = _lock(session, contact_id)
+        contact = lock_contact(session, contact_id)
         if contact is None or contact.status != "received":
             return
         contact.status = "screening_failed"
