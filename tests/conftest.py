@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -25,7 +26,9 @@ EXAMPLE_BODY: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "con
 
 
 def _worker_suffix() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    """Name this test process's database after the checkout and the xdist worker, so two checkouts never collide."""
+    checkout = hashlib.sha1(str(Path(__file__).resolve().parent).encode(), usedforsecurity=False).hexdigest()[:8]
+    return f"{checkout}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 @pytest.fixture(scope="session")
