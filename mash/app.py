@@ -79,15 +79,15 @@ def _after_request(response: Response) -> Response:
     app_metrics = current_app.extensions["mash.metrics"]
     app_metrics.requests.labels(request.method, endpoint, str(response.status_code)).inc()
     app_metrics.latency.labels(endpoint).observe(elapsed)
-    actor = g.get("actor")
+    caller = g.get("caller")
     log.info(
         "request",
         method=request.method,
         endpoint=endpoint,
         status=response.status_code,
         duration_ms=round(elapsed * 1000, 2),
-        user_id=actor.user_id if actor else None,
-        role=actor.role if actor else None,
+        user_id=caller.user_id if caller else None,
+        role=caller.role if caller else None,
     )
     structlog.contextvars.clear_contextvars()
     return response

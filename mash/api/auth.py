@@ -1,4 +1,4 @@
-"""Bearer-token authentication and role checks for every API endpoint."""
+"""Bearer-token authentication once per request, and permission checks on every API endpoint."""
 
 from __future__ import annotations
 
@@ -6,19 +6,17 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import g, request
+from flask import current_app, g, request
+from flask.views import MethodView
+from sqlalchemy.orm import Session
 
 from mash.db import get_session
-from mash.problems import Forbidden, Unauthenticated
-from mash.services.users import Actor, authenticate
+from mash.problems import Unauthenticated
+from mash.services.callers import Caller, Permission
+from mash.services.users import authenticate
+from mash.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def current_actor() -> Actor:
-    """Return the caller authenticated for this request."""
-    actor: Actor = g.actor
-    return actor
 
 
 def _bearer_token() -> str:
@@ -29,20 +27,51 @@ def _bearer_token() -> str:
     return token.strip()
 
 
-def requires(*roles: str) -> Callable[[F], F]:
-    """Let the view run only for a caller with a valid token and one of these roles."""
+def authenticate_request() -> None:
+    """Build this request's caller from its bearer token, or refuse the request (401)."""
+    caller = authenticate(get_session(), _bearer_token(), request_id=g.request_id)
+    if caller is None:
+        raise Unauthenticated("The token is not valid, or has been revoked.")
+    g.caller = caller
+
+
+def current_caller() -> Caller:
+    """Return the caller authenticated for this request."""
+    if "caller" not in g:
+        authenticate_request()
+    found: Caller = g.caller
+    return found
+
+
+def requires(permission: Permission) -> Callable[[F], F]:
+    """Let the view run only for a caller whose role holds this permission (the roles are in one table)."""
 
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            actor = authenticate(get_session(), _bearer_token())
-            if actor is None:
-                raise Unauthenticated("The token is not valid, or has been revoked.")
-            g.actor = actor
-            if actor.role not in roles:
-                raise Forbidden(f"The {actor.role} role may not do this.")
+            current_caller().require(permission)
             return view(*args, **kwargs)
 
         return cast(F, wrapped)
 
     return decorate
+
+
+class Resource(MethodView):
+    """A MethodView that hands its use cases this request's session, caller and settings."""
+
+    @property
+    def session(self) -> Session:
+        """Return this request's database session."""
+        return get_session()
+
+    @property
+    def caller(self) -> Caller:
+        """Return who is calling, authenticated once for the request."""
+        return current_caller()
+
+    @property
+    def settings(self) -> Settings:
+        """Return the application's settings."""
+        settings: Settings = current_app.config["MASH_SETTINGS"]
+        return settings

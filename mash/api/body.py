@@ -11,6 +11,7 @@ from marshmallow import RAISE
 from webargs import core
 from webargs.flaskparser import FlaskParser
 
+from mash.api.auth import authenticate_request
 from mash.problems import InvalidFields, MalformedBody, PersonalDataInQuery, UnsupportedMediaType
 
 JSON_MEDIA_TYPES = frozenset({"application/json"})
@@ -113,6 +114,10 @@ def reject_personal_query() -> None:
 
 
 class ApiBlueprint(Blueprint):
-    """A flask-smorest Blueprint that reads bodies and query strings strictly."""
+    """A flask-smorest Blueprint that authenticates every request once and reads bodies and queries strictly."""
 
     ARGUMENTS_PARSER = StrictParser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.before_request(authenticate_request)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
-from flask.views import MethodView
+from flask import request
 
-from mash.api.auth import current_actor, requires
+from mash.api.auth import Resource, requires
 from mash.api.body import ApiBlueprint
 from mash.api.views import contact_view
-from mash.db import get_session
 from mash.problems import BadRequest
 from mash.services import contacts
+from mash.services.callers import Permission
 from schemas.contacts import (
     ContactCreatedSchema,
     ContactCreateSchema,
@@ -39,31 +38,25 @@ def _idempotency_key() -> str | None:
 
 
 @blp.route("")
-class Contacts(MethodView):
-    @requires("partner", "screener", "manager")
+class Contacts(Resource):
+    @requires(Permission.SUBMIT_CONTACT)
     @blp.arguments(ContactCreateSchema)
     @blp.response(201, ContactCreatedSchema)
     @blp.alt_response(409, description="In flight under the same key, or the same contact already received")
     def post(self, payload: dict[str, Any]) -> Any:
         """Submit a contact about one or more children."""
-        result = contacts.submit_contact(
-            get_session(),
-            current_actor(),
-            payload,
-            idempotency_key=_idempotency_key(),
-            request_id=g.request_id,
-        )
+        result = contacts.submit_contact(self.session, self.caller, payload, idempotency_key=_idempotency_key())
         headers = {"Location": f"/api/v1/contacts/{result.contact_id}"}
         if result.replayed:
             headers["Idempotent-Replayed"] = "true"
         return result.body, result.status, headers
 
-    @requires("screener", "manager", "therapist", "admin")
+    @requires(Permission.LIST_CONTACTS)
     @blp.arguments(ContactQuerySchema, location="query")
     @blp.response(200, ContactPageSchema)
     def get(self, query: dict[str, Any]) -> Any:
         """List contacts, newest first, with filters (staff)."""
-        page = contacts.list_contacts(get_session(), current_actor(), request_id=g.request_id, **query)
+        page = contacts.list_contacts(self.session, self.caller, **query)
         return {
             "items": [
                 {
@@ -82,12 +75,10 @@ class Contacts(MethodView):
 
 
 @blp.route("/<string:contact_id>")
-class ContactById(MethodView):
-    @requires("partner", "screener", "manager", "therapist", "admin")
+class ContactById(Resource):
+    @requires(Permission.READ_CONTACT)
     @blp.response(200, ContactReadSchema)
     def get(self, contact_id: str) -> Any:
         """Read a contact: partners see its status and feedback, staff see all of it."""
-        actor = current_actor()
-        session = get_session()
-        contact = contacts.get_contact(session, actor, contact_id, request_id=g.request_id)
-        return contact_view(session, actor, contact)
+        contact = contacts.get_contact(self.session, self.caller, contact_id)
+        return contact_view(self.session, self.caller, contact)

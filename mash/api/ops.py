@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from mash.api.auth import requires
 from mash.db import get_session
 from mash.services import health
+from mash.services.callers import Permission
 
 blp = Blueprint("ops", __name__)
 
@@ -52,7 +53,7 @@ def readyz() -> Any:
 
 
 @blp.get("/metrics")
-@requires("manager", "admin")
+@requires(Permission.READ_METRICS)
 def metrics() -> Response:
     """Expose Prometheus metrics."""
     return Response(current_app.extensions["mash.metrics"].render(), mimetype="text/plain; version=0.0.4")

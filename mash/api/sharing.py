@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
-from flask.views import MethodView
-
-from mash.api.auth import current_actor, requires
+from mash.api.auth import Resource, requires
 from mash.api.body import ApiBlueprint
-from mash.db import get_session
 from mash.services import sharing
+from mash.services.callers import Permission
 from schemas.sharing import CheckRequestSchema, SharingRecordListSchema
 
 blp = ApiBlueprint(
@@ -19,27 +16,20 @@ blp = ApiBlueprint(
 
 
 @blp.route("/<string:contact_id>/checks")
-class ContactChecks(MethodView):
-    @requires("screener", "manager")
+class ContactChecks(Resource):
+    @requires(Permission.SHARE_INFORMATION)
     @blp.arguments(CheckRequestSchema)
     @blp.response(202, SharingRecordListSchema)
     def post(self, payload: dict[str, Any], contact_id: str) -> Any:
         """Ask partner agencies what they hold about a contact's child; the answers arrive on the ledger."""
-        records = sharing.request_checks(
-            get_session(),
-            current_actor(),
-            contact_id,
-            settings=current_app.config["MASH_SETTINGS"],
-            request_id=g.request_id,
-            **payload,
-        )
+        records = sharing.request_checks(self.session, self.caller, contact_id, settings=self.settings, **payload)
         return {"items": records}, 202, {"Location": f"/api/v1/contacts/{contact_id}/information-sharing"}
 
 
 @blp.route("/<string:contact_id>/information-sharing")
-class ContactSharingLedger(MethodView):
-    @requires("screener", "manager")
+class ContactSharingLedger(Resource):
+    @requires(Permission.READ_SHARING_LEDGER)
     @blp.response(200, SharingRecordListSchema)
     def get(self, contact_id: str) -> Any:
         """Read every information-sharing record of a contact: requests, answers and disclosures."""
-        return {"items": sharing.ledger(get_session(), current_actor(), contact_id, request_id=g.request_id)}
+        return {"items": sharing.ledger(self.session, self.caller, contact_id)}

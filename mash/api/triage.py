@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
-from flask.views import MethodView
-
-from mash.api.auth import current_actor, requires
+from mash.api.auth import Resource, requires
 from mash.api.body import ApiBlueprint
 from mash.api.views import recommendation_fields
-from mash.db import get_session
 from mash.services import audit, decisions, feedback, matching, queue
+from mash.services.callers import Permission
 from schemas.contacts import DecisionSchema, MatchSchema, OversightSchema
 from schemas.triage import (
     AccessHistorySchema,
@@ -26,21 +23,15 @@ from schemas.triage import (
 
 blp = ApiBlueprint("triage", __name__, url_prefix="/api/v1", description="Queue, decisions and oversight")
 
-STAFF_WHO_DECIDE = ("screener", "manager")
-
-
-def _settings() -> Any:
-    return current_app.config["MASH_SETTINGS"]
-
 
 @blp.route("/queue")
-class Queue(MethodView):
-    @requires("screener", "manager", "therapist")
+class Queue(Resource):
+    @requires(Permission.READ_QUEUE)
     @blp.arguments(QueueQuerySchema, location="query")
     @blp.response(200, QueuePageSchema)
     def get(self, query: dict[str, Any]) -> Any:
         """List contacts awaiting a decision: red, amber, green, then by deadline."""
-        page = queue.list_queue(get_session(), current_actor(), request_id=g.request_id, **query)
+        page = queue.list_queue(self.session, self.caller, **query)
         return {
             "items": [
                 {
@@ -64,103 +55,94 @@ class Queue(MethodView):
 
 
 @blp.route("/contacts/<string:contact_id>/claim")
-class ContactClaim(MethodView):
-    @requires(*STAFF_WHO_DECIDE)
+class ContactClaim(Resource):
+    @requires(Permission.DECIDE)
     @blp.response(200, ClaimTakenSchema)
     def post(self, contact_id: str) -> Any:
         """Take a contact to work on it; the claim expires by itself."""
-        return queue.take(
-            get_session(), current_actor(), contact_id, _settings().claim_minutes, request_id=g.request_id
-        )
+        return queue.take(self.session, self.caller, contact_id, self.settings.claim_minutes)
 
-    @requires(*STAFF_WHO_DECIDE)
+    @requires(Permission.DECIDE)
     @blp.response(204)
     def delete(self, contact_id: str) -> None:
         """Give up a claim."""
-        queue.release(get_session(), current_actor(), contact_id, request_id=g.request_id)
+        queue.release(self.session, self.caller, contact_id)
 
 
 @blp.route("/contacts/<string:contact_id>/decision")
-class ContactDecision(MethodView):
-    @requires(*STAFF_WHO_DECIDE)
+class ContactDecision(Resource):
+    @requires(Permission.DECIDE)
     @blp.arguments(DecisionCreateSchema)
     @blp.response(201, DecisionSchema)
     def post(self, data: dict[str, Any], contact_id: str) -> Any:
         """Decide a contact with a rationale; a decision that differs from the recommendation is an override."""
         return decisions.decide(
-            get_session(),
-            current_actor(),
+            self.session,
+            self.caller,
             contact_id,
             data,
-            caseload_cap=_settings().caseload_cap,
-            request_id=g.request_id,
+            caseload_cap=self.settings.caseload_cap,
         )
 
 
 @blp.route("/contacts/<string:contact_id>/oversight")
-class ContactOversight(MethodView):
-    @requires("manager")
+class ContactOversight(Resource):
+    @requires(Permission.OVERSEE)
     @blp.arguments(OversightCreateSchema)
     @blp.response(201, OversightSchema)
     def post(self, data: dict[str, Any], contact_id: str) -> Any:
         """Sign off the decision (agree closes it) or disagree with a comment (reopens it)."""
-        return decisions.oversee(
-            get_session(), current_actor(), contact_id, data["agree"], data.get("comment"), request_id=g.request_id
-        )
+        return decisions.oversee(self.session, self.caller, contact_id, data["agree"], data.get("comment"))
 
 
 @blp.route("/contacts/<string:contact_id>/access-history")
-class ContactAccessHistory(MethodView):
-    @requires("manager", "admin")
+class ContactAccessHistory(Resource):
+    @requires(Permission.READ_ACCESS_HISTORY)
     @blp.response(200, AccessHistorySchema)
     def get(self, contact_id: str) -> Any:
         """Show who read or changed a contact, when, in what role."""
-        return {"items": audit.access_history(get_session(), current_actor(), contact_id, request_id=g.request_id)}
-
-
-def _decide_match(match_id: str, action: str) -> Any:
-    return matching.decide_match(get_session(), current_actor(), match_id, action, request_id=g.request_id)
+        return {"items": audit.access_history(self.session, self.caller, contact_id)}
 
 
 @blp.route("/matches/<string:match_id>/confirm")
-class MatchConfirm(MethodView):
-    @requires(*STAFF_WHO_DECIDE)
+class MatchConfirm(Resource):
+    @requires(Permission.DECIDE)
     @blp.response(200, MatchSchema)
     def post(self, match_id: str) -> Any:
         """Confirm that two child records are the same child."""
-        return _decide_match(match_id, "confirm")
+        return matching.decide_match(self.session, self.caller, match_id, "confirm")
 
 
 @blp.route("/matches/<string:match_id>/reject")
-class MatchReject(MethodView):
-    @requires(*STAFF_WHO_DECIDE)
+class MatchReject(Resource):
+    @requires(Permission.DECIDE)
     @blp.response(200, MatchSchema)
     def post(self, match_id: str) -> Any:
         """Record that two child records are different children."""
-        return _decide_match(match_id, "reject")
+        return matching.decide_match(self.session, self.caller, match_id, "reject")
 
 
 @blp.route("/matches/<string:match_id>/undo")
-class MatchUndo(MethodView):
-    @requires(*STAFF_WHO_DECIDE)
+class MatchUndo(Resource):
+    @requires(Permission.DECIDE)
     @blp.response(200, MatchSchema)
     def post(self, match_id: str) -> Any:
         """Undo a confirmation or rejection made in error."""
-        return _decide_match(match_id, "undo")
+        return matching.decide_match(self.session, self.caller, match_id, "undo")
 
 
 @blp.route("/children/<string:child_id>/history")
-class ChildHistory(MethodView):
-    @requires("screener", "manager", "therapist")
+class ChildHistory(Resource):
+    @requires(Permission.READ_CHILD_HISTORY)
     @blp.response(200, ChildHistorySchema)
     def get(self, child_id: str) -> Any:
         """Show a child's earlier contacts, through confirmed and likely matches, with what was decided."""
-        return matching.child_history(get_session(), current_actor(), child_id, request_id=g.request_id)
+        return matching.child_history(self.session, self.caller, child_id)
 
 
 @blp.route("/feedback/overdue")
-class FeedbackOverdue(MethodView):
-    @requires("manager", "admin")
+class FeedbackOverdue(Resource):
+    @requires(Permission.READ_OVERDUE_FEEDBACK)
     @blp.response(200, FeedbackListSchema)
     def get(self) -> Any:
         """List feedback to referrers not delivered within one working day of the decision."""
@@ -179,6 +161,6 @@ class FeedbackOverdue(MethodView):
                     "attempts": item.attempts,
                     "last_error": item.last_error,
                 }
-                for item, contact in feedback.overdue(get_session(), current_actor())
+                for item, contact in feedback.overdue(self.session, self.caller)
             ]
         }

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from mash.db import read_only
 from mash.models import Contact, Decision, Oversight, Recommendation
 from mash.services import audit, decisions, feedback, flags, matching, screening, sharing
-from mash.services.users import Actor
+from mash.services.callers import Caller
 
 CHILD_FIELDS = (
     "id",
@@ -143,6 +143,6 @@ def staff_view(session: Session, contact: Contact) -> dict[str, Any]:
     return view
 
 
-def contact_view(session: Session, actor: Actor, contact: Contact) -> dict[str, Any]:
+def contact_view(session: Session, caller: Caller, contact: Contact) -> dict[str, Any]:
     """Return the view of a contact that fits the caller's role."""
-    return partner_view(session, contact) if actor.is_partner else staff_view(session, contact)
+    return partner_view(session, contact) if caller.is_partner else staff_view(session, contact)

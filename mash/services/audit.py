@@ -11,16 +11,15 @@ from sqlalchemy.orm import Session
 
 from mash.db import read_only, utcnow
 from mash.models import AuditEvent, User
-from mash.services.users import Actor
+from mash.services.callers import Caller, Permission
 
 
 def record(
     session: Session,
-    actor: Actor | None,
+    caller: Caller | None,
     action: str,
     contact_ids: Iterable[str | None],
     *,
-    request_id: str | None = None,
     detail: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> None:
@@ -29,11 +28,11 @@ def record(
     session.add_all(
         AuditEvent(
             at=when,
-            user_id=actor.user_id if actor else None,
-            role=actor.role if actor else "system",
+            user_id=caller.user_id if caller else None,
+            role=caller.role if caller else "system",
             action=action,
             contact_id=contact_id,
-            request_id=request_id,
+            request_id=caller.request_id if caller else None,
             detail=detail,
         )
         for contact_id in contact_ids
@@ -52,8 +51,9 @@ def view_summary(session: Session, contact_id: str) -> dict[str, Any]:
     return {"views": count, "last_viewed_at": last}
 
 
-def access_history(session: Session, actor: Actor, contact_id: str, *, request_id: str | None = None) -> list[Any]:
+def access_history(session: Session, caller: Caller, contact_id: str) -> list[Any]:
     """Return who read or changed a contact, when and in what role, newest first (for managers)."""
+    caller.require(Permission.READ_ACCESS_HISTORY)
     with session.begin():
         rows = session.execute(
             select(AuditEvent.at, AuditEvent.user_id, User.name, AuditEvent.role, AuditEvent.action)
@@ -61,7 +61,7 @@ def access_history(session: Session, actor: Actor, contact_id: str, *, request_i
             .where(AuditEvent.contact_id == contact_id)
             .order_by(AuditEvent.at.desc(), AuditEvent.id)
         ).all()
-        record(session, actor, "contact.access_history", [contact_id], request_id=request_id)
+        record(session, caller, "contact.access_history", [contact_id])
     return [
         {"at": at, "user_id": user_id, "user_name": name, "role": role, "action": action}
         for at, user_id, name, role, action in rows

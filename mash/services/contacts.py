@@ -17,10 +17,10 @@ from mash.db import read_only, utcnow
 from mash.enums import CIN_REFERRAL_SOURCE
 from mash.matching.keys import blocking_keys
 from mash.models import Adult, Child, Contact, Referrer
-from mash.problems import ContactNotFound, DuplicateContact, Forbidden
+from mash.problems import ContactNotFound, DuplicateContact
 from mash.services import audit, cursors, idempotency, outbox
+from mash.services.callers import Caller, Permission
 from mash.services.references import next_reference
-from mash.services.users import Actor
 
 SCREEN_CONTACT = "screen_contact"
 
@@ -67,14 +67,14 @@ def duplicate_key(organisation: str, payload: dict[str, Any]) -> str | None:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def _build_contact(actor: Actor, payload: dict[str, Any], now: datetime, key: str | None) -> Contact:
+def _build_contact(caller: Caller, payload: dict[str, Any], now: datetime, key: str | None) -> Contact:
     referrer = payload["referrer"]
     concerns = payload["concerns"]
     consent = payload["consent"]
     contact = Contact(
         status="received",
-        organisation=actor.organisation,
-        submitted_by_id=actor.user_id,
+        organisation=caller.organisation,
+        submitted_by_id=caller.user_id,
         agency_type=referrer["agency_type"],
         source_code=CIN_REFERRAL_SOURCE[referrer["agency_type"]],
         external_reference=referrer.get("external_reference"),
@@ -127,25 +127,23 @@ def _existing_duplicate(session: Session, key: str) -> Contact | None:
 
 def submit_contact(
     session: Session,
-    actor: Actor,
+    caller: Caller,
     payload: dict[str, Any],
     *,
     idempotency_key: str | None = None,
-    request_id: str | None = None,
 ) -> Submitted:
     """Store a contact with its screening pending, once, whatever the retries; acknowledge it."""
-    if actor.role not in ("partner", "screener", "manager"):
-        raise Forbidden("Only partners, screeners and managers submit contacts.")
+    caller.require(Permission.SUBMIT_CONTACT)
     held: idempotency.Claim | None = None
     if idempotency_key is not None:
-        claimed = idempotency.claim(session, actor.organisation, idempotency_key, idempotency.request_hash(payload))
+        claimed = idempotency.claim(session, caller.organisation, idempotency_key, idempotency.request_hash(payload))
         if isinstance(claimed, idempotency.Replay):
             assert claimed.contact_id is not None
             return Submitted(claimed.status, claimed.body, claimed.contact_id, replayed=True)
         held = claimed
-    key = duplicate_key(actor.organisation, payload)
+    key = duplicate_key(caller.organisation, payload)
     try:
-        return _store(session, actor, payload, key, held, request_id)
+        return _store(session, caller, payload, key, held)
     except BaseException:
         if held is not None:
             session.rollback()
@@ -155,11 +153,10 @@ def submit_contact(
 
 def _store(
     session: Session,
-    actor: Actor,
+    caller: Caller,
     payload: dict[str, Any],
     key: str | None,
     held: idempotency.Claim | None,
-    request_id: str | None,
 ) -> Submitted:
     now = utcnow()
     if key is not None:
@@ -170,12 +167,12 @@ def _store(
             raise DuplicateContact(earlier.id, earlier.reference)
     try:
         with session.begin():
-            contact = _build_contact(actor, payload, now, key)
+            contact = _build_contact(caller, payload, now, key)
             contact.reference = next_reference(session, now.year)
             session.add(contact)
             session.flush()
             body = acknowledgement(contact)
-            audit.record(session, actor, "contact.create", [contact.id], request_id=request_id, at=now)
+            audit.record(session, caller, "contact.create", [contact.id], at=now)
             outbox.add(session, SCREEN_CONTACT, contact.id, now=now)
             if held is not None:
                 idempotency.complete(session, held, 201, body, contact.id)
@@ -206,19 +203,19 @@ def lock_contact(session: Session, contact_id: str) -> Contact | None:
     return session.execute(query).scalar_one_or_none()
 
 
-def get_contact(session: Session, actor: Actor, contact_id: str, *, request_id: str | None = None) -> Contact:
+def get_contact(session: Session, caller: Caller, contact_id: str) -> Contact:
     """Return a contact the caller may see, and record that they read it."""
     with session.begin():
         contact = _load(session, contact_id)
-        if contact is None or (actor.is_partner and contact.organisation != actor.organisation):
+        if contact is None or (caller.is_partner and contact.organisation != caller.organisation):
             raise ContactNotFound(f"No contact {contact_id} that you may see.")
-        audit.record(session, actor, "contact.read", [contact.id], request_id=request_id)
+        audit.record(session, caller, "contact.read", [contact.id])
     return contact
 
 
 def list_contacts(
     session: Session,
-    actor: Actor,
+    caller: Caller,
     *,
     status: str | None = None,
     agency_type: str | None = None,
@@ -226,11 +223,9 @@ def list_contacts(
     received_to: datetime | None = None,
     limit: int = 50,
     cursor: str | None = None,
-    request_id: str | None = None,
 ) -> Page:
     """List contacts, newest first, for staff; record that each listed contact was seen."""
-    if actor.is_partner:
-        raise Forbidden("The list of contacts is for MASH staff.")
+    caller.require(Permission.LIST_CONTACTS)
     query = select(Contact).options(selectinload(Contact.children))
     if status:
         query = query.where(Contact.status == status)
@@ -247,7 +242,7 @@ def list_contacts(
     with session.begin():
         rows = list(session.execute(query).scalars())
         items = rows[:limit]
-        audit.record(session, actor, "contact.list", [c.id for c in items], request_id=request_id)
+        audit.record(session, caller, "contact.list", [c.id for c in items])
     return Page(items, cursors.encode(items[-1].received_at, items[-1].id) if len(rows) > limit else None)
 
 

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 
 from mash.db import utcnow
 from mash.models import Claim, Contact, Decision, Oversight, Recommendation, Team
-from mash.problems import Conflict, ContactNotFound, Forbidden, InvalidFields
+from mash.problems import Conflict, ContactNotFound, InvalidFields
 from mash.services import audit, feedback, teams
+from mash.services.callers import Caller, Permission
 from mash.services.contacts import lock_contact
 from mash.services.queue import ContactClaimed, held_by_other
-from mash.services.users import Actor
 
 DECIDABLE = ("awaiting_decision", "screening_failed")
 
@@ -62,23 +62,21 @@ def _team(session: Session, team_id: str | None, outcome: str, contact: Contact,
 
 def decide(
     session: Session,
-    actor: Actor,
+    caller: Caller,
     contact_id: str,
     data: dict[str, Any],
     *,
     caseload_cap: int,
-    request_id: str | None = None,
 ) -> Decision:
     """Record a screener's or manager's decision with its rationale; a differing one is marked as an override."""
-    if actor.role not in ("screener", "manager"):
-        raise Forbidden("Only screeners and managers decide.")
+    caller.require(Permission.DECIDE)
     now = utcnow()
     with session.begin():
         contact = _lock(session, contact_id)
         if contact.status not in DECIDABLE:
             raise DecisionAlreadyRecorded(f"The contact is {contact.status}; a manager may reopen it.")
-        holder = held_by_other(session, actor, contact.id, now)
-        if holder is not None and actor.role != "manager":
+        holder = held_by_other(session, caller, contact.id, now)
+        if holder is not None and not caller.may(Permission.ACT_ON_ANY_CLAIM):
             raise ContactClaimed(f"Held by {holder}: ask them, or a manager, to release it.")
         rec = session.execute(
             select(Recommendation).where(Recommendation.contact_id == contact.id)
@@ -93,8 +91,8 @@ def decide(
         )
         decision = Decision(
             contact_id=contact.id,
-            decided_by=actor.user_id,
-            role=actor.role,
+            decided_by=caller.user_id,
+            role=caller.role,
             decided_at=now,
             outcome=data["outcome"],
             rag=data["rag"],
@@ -109,25 +107,21 @@ def decide(
         session.flush()
         contact.status = "decided"
         session.execute(delete(Claim).where(Claim.contact_id == contact.id))
-        feedback.create_for(session, actor, contact, decision, now)
+        feedback.create_for(session, caller, contact, decision, now)
         audit.record(
             session,
-            actor,
+            caller,
             "contact.decide",
             [contact.id],
-            request_id=request_id,
             at=now,
             detail={"decision": decision.id, "override": override},
         )
     return decision
 
 
-def oversee(
-    session: Session, actor: Actor, contact_id: str, agree: bool, comment: str | None, *, request_id: str | None = None
-) -> Oversight:
+def oversee(session: Session, caller: Caller, contact_id: str, agree: bool, comment: str | None) -> Oversight:
     """Record a manager's sign-off: agreeing closes the contact; disagreeing (with a comment) reopens the decision."""
-    if actor.role != "manager":
-        raise Forbidden("Only managers sign off decisions.")
+    caller.require(Permission.OVERSEE)
     if not agree and not (comment and comment.strip()):
         raise InvalidFields("Say why you disagree.", errors={"comment": ["Required when you disagree."]})
     now = utcnow()
@@ -138,16 +132,20 @@ def oversee(
         latest = latest_decision(session, contact.id)
         assert latest is not None
         oversight = Oversight(
-            contact_id=contact.id, decision_id=latest.id, manager_id=actor.user_id, at=now, agree=agree, comment=comment
+            contact_id=contact.id,
+            decision_id=latest.id,
+            manager_id=caller.user_id,
+            at=now,
+            agree=agree,
+            comment=comment,
         )
         session.add(oversight)
         contact.status = "closed" if agree else "awaiting_decision"
         audit.record(
             session,
-            actor,
+            caller,
             "contact.oversight",
             [contact.id],
-            request_id=request_id,
             at=now,
             detail={"agree": agree, "decision": latest.id},
         )

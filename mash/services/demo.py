@@ -15,7 +15,8 @@ from mash.db import utcnow
 from mash.models import Team, TeamMember
 from mash.partners.dataset import load_dataset
 from mash.services import contacts
-from mash.services.users import Actor, create_user
+from mash.services.callers import Caller
+from mash.services.users import create_user
 
 DEMO_CONTACTS = Path(__file__).resolve().parent.parent / "data" / "demo_contacts.yaml"
 
@@ -103,29 +104,29 @@ def load_demo(session: Session) -> DemoResult:
     """Load teams, users and contacts; running it again adds users but no duplicate contacts."""
     _teams(session)
     tokens: dict[str, str] = {}
-    actors: dict[str, Actor] = {}
+    callers: dict[str, Caller] = {}
     for role in ("screener", "manager", "therapist", "admin"):
         user, token = create_user(session, f"Demo {role}", role)
         tokens[role] = token
-        actors[role] = Actor(user.id, user.name, user.role, user.organisation, None)
+        callers[role] = Caller.of(user)
     for key, (name, organisation, agency) in PARTNERS.items():
         user, token = create_user(session, name, "partner", organisation, agency)
         tokens[f"partner:{key}"] = token
-        actors[key] = Actor(user.id, user.name, user.role, user.organisation, agency)
+        callers[key] = Caller.of(user)
     families = {family["id"]: family for family in load_dataset()["families"]}
     entries = yaml.safe_load(DEMO_CONTACTS.read_text(encoding="utf-8"))
     made = replayed = 0
     for n, entry in enumerate(entries, start=1):
         by = entry["by"]
         if by in PUBLIC_CALLERS:
-            actor = actors["screener"]
+            caller = callers["screener"]
             referrer = {"name": "Call handler (MASH)", "agency_type": by, "organisation": "Member of the public"}
         else:
             name, organisation, agency = PARTNERS[by]
-            actor = actors[by]
+            caller = callers[by]
             referrer = {"name": name, "agency_type": agency, "organisation": organisation}
         result = contacts.submit_contact(
-            session, actor, _payload(entry, families, referrer, n), idempotency_key=f"demo-{n:03d}"
+            session, caller, _payload(entry, families, referrer, n), idempotency_key=f"demo-{n:03d}"
         )
         made += not result.replayed
         replayed += result.replayed

@@ -18,7 +18,7 @@ from mash.db import utcnow
 from mash.models import Contact, Decision, Feedback, NotificationEndpoint
 from mash.screening.clock import WorkingCalendar
 from mash.services import audit, outbox, sharing
-from mash.services.users import Actor
+from mash.services.callers import Caller, Permission
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "feedback.yaml"
 SEND_FEEDBACK = "send_feedback"
@@ -50,7 +50,7 @@ def _channel(session: Session, contact: Contact) -> str:
     return "webhook" if endpoint else "portal"
 
 
-def create_for(session: Session, actor: Actor, contact: Contact, decision: Decision, now: datetime) -> Feedback:
+def create_for(session: Session, caller: Caller, contact: Contact, decision: Decision, now: datetime) -> Feedback:
     """Write the feedback for a decision, its disclosure record and its delivery job, in the caller's transaction."""
     channel = _channel(session, contact)
     item = Feedback(
@@ -69,7 +69,7 @@ def create_for(session: Session, actor: Actor, contact: Contact, decision: Decis
     if channel != "none":
         sharing.record_disclosure(
             session,
-            actor,
+            caller,
             contact.id,
             agency=contact.agency_type,
             purpose="Feedback to the referrer on the MASH decision",
@@ -143,8 +143,9 @@ def mark_failed(session: Session, feedback_id: str, error: str) -> None:
         audit.record(session, None, "feedback.failed", [item.contact_id], detail={"error": error[:200]})
 
 
-def overdue(session: Session, actor: Actor, now: datetime | None = None) -> list[tuple[Feedback, Contact]]:
+def overdue(session: Session, caller: Caller, now: datetime | None = None) -> list[tuple[Feedback, Contact]]:
     """List feedback not delivered by its due time (failed or still pending), oldest first, for managers."""
+    caller.require(Permission.READ_OVERDUE_FEEDBACK)
     now = now or utcnow()
     with session.begin():
         rows = session.execute(
@@ -153,7 +154,7 @@ def overdue(session: Session, actor: Actor, now: datetime | None = None) -> list
             .where(Feedback.status.not_in(DONE), Feedback.due_by < now)
             .order_by(Feedback.due_by)
         ).all()
-        audit.record(session, actor, "feedback.overdue_list", [contact.id for _, contact in rows], at=now)
+        audit.record(session, caller, "feedback.overdue_list", [contact.id for _, contact in rows], at=now)
     return [(item, contact) for item, contact in rows]
 
 

@@ -16,12 +16,10 @@ from mash.problems import (
     FlagAlreadyOpen,
     FlagAlreadyResolved,
     FlagNotFound,
-    Forbidden,
 )
 from mash.services import audit, cursors
-from mash.services.users import Actor
+from mash.services.callers import Caller, Permission
 
-THERAPIST = "therapist"
 OPEN = "open"
 RESOLVED = "resolved"
 
@@ -32,11 +30,6 @@ class Page:
 
     items: list[Flag]
     next_cursor: str | None
-
-
-def _require_therapist(actor: Actor, doing: str) -> None:
-    if actor.role != THERAPIST:
-        raise Forbidden(f"Only the systemic family therapist {doing}; the {actor.role} role reads flags.")
 
 
 def _with_history() -> Select[Flag]:
@@ -53,24 +46,22 @@ def _contact_exists(session: Session, contact_id: str) -> bool:
     return session.execute(select(Contact.id).where(Contact.id == contact_id)).scalar_one_or_none() is not None
 
 
-def _append(flag: Flag, actor: Actor, action: str, at: datetime, **details: object) -> None:
+def _append(flag: Flag, caller: Caller, action: str, at: datetime, **details: object) -> None:
     flag.events.append(
         FlagEvent(
             position=len(flag.events),
             at=at,
-            user_id=actor.user_id,
-            role=actor.role,
+            user_id=caller.user_id,
+            role=caller.role,
             action=action,
             **details,
         )
     )
 
 
-def raise_flag(
-    session: Session, actor: Actor, contact_id: str, kind: str, note: str, *, request_id: str | None = None
-) -> Flag:
+def raise_flag(session: Session, caller: Caller, contact_id: str, kind: str, note: str) -> Flag:
     """Flag a contact for a systemic consultation, saying why; a contact has at most one open flag of a kind."""
-    _require_therapist(actor, "raises flags")
+    caller.require(Permission.WORK_FLAGS)
     now = utcnow()
     try:
         with session.begin():
@@ -80,12 +71,12 @@ def raise_flag(
             if existing is not None:
                 raise FlagAlreadyOpen(existing)
             flag = Flag(
-                contact_id=contact_id, kind=kind, status=OPEN, raised_by=actor.user_id, raised_at=now, note=note
+                contact_id=contact_id, kind=kind, status=OPEN, raised_by=caller.user_id, raised_at=now, note=note
             )
-            _append(flag, actor, "raised", now, note=note)
+            _append(flag, caller, "raised", now, note=note)
             session.add(flag)
             session.flush()
-            audit.record(session, actor, "flag.raise", [contact_id], request_id=request_id, detail={"flag_id": flag.id})
+            audit.record(session, caller, "flag.raise", [contact_id], detail={"flag_id": flag.id})
     except IntegrityError:
         with session.begin():
             existing = _open_flag_id(session, contact_id, kind)
@@ -108,81 +99,75 @@ def _lock_open(session: Session, flag_id: str) -> Flag:
 
 def record_consultation(
     session: Session,
-    actor: Actor,
+    caller: Caller,
     flag_id: str,
     *,
     held_on: date,
     participants: list[str],
     agreed: str,
-    request_id: str | None = None,
 ) -> Flag:
     """Record a systemic consultation held about a flagged contact: when, who took part, what was agreed."""
-    _require_therapist(actor, "records consultations")
+    caller.require(Permission.WORK_FLAGS)
     with session.begin():
         flag = _lock_open(session, flag_id)
         _append(
             flag,
-            actor,
+            caller,
             "consultation_recorded",
             utcnow(),
             consultation_date=held_on,
             participants=list(participants),
             agreed=agreed,
         )
-        audit.record(
-            session, actor, "flag.consultation", [flag.contact_id], request_id=request_id, detail={"flag_id": flag.id}
-        )
+        audit.record(session, caller, "flag.consultation", [flag.contact_id], detail={"flag_id": flag.id})
     return flag
 
 
-def add_note(session: Session, actor: Actor, flag_id: str, note: str, *, request_id: str | None = None) -> Flag:
+def add_note(session: Session, caller: Caller, flag_id: str, note: str) -> Flag:
     """Add a note to an open flag's history."""
-    _require_therapist(actor, "adds notes to flags")
+    caller.require(Permission.WORK_FLAGS)
     with session.begin():
         flag = _lock_open(session, flag_id)
-        _append(flag, actor, "note_added", utcnow(), note=note)
-        audit.record(session, actor, "flag.note", [flag.contact_id], request_id=request_id, detail={"flag_id": flag.id})
+        _append(flag, caller, "note_added", utcnow(), note=note)
+        audit.record(session, caller, "flag.note", [flag.contact_id], detail={"flag_id": flag.id})
     return flag
 
 
-def resolve_flag(session: Session, actor: Actor, flag_id: str, note: str, *, request_id: str | None = None) -> Flag:
+def resolve_flag(session: Session, caller: Caller, flag_id: str, note: str) -> Flag:
     """Resolve an open flag with a note saying how it ended."""
-    _require_therapist(actor, "resolves flags")
+    caller.require(Permission.WORK_FLAGS)
     now = utcnow()
     with session.begin():
         flag = _lock_open(session, flag_id)
         flag.status = RESOLVED
-        flag.resolved_by = actor.user_id
+        flag.resolved_by = caller.user_id
         flag.resolved_at = now
         flag.resolution_note = note
-        _append(flag, actor, "resolved", now, note=note)
-        audit.record(
-            session, actor, "flag.resolve", [flag.contact_id], request_id=request_id, detail={"flag_id": flag.id}
-        )
+        _append(flag, caller, "resolved", now, note=note)
+        audit.record(session, caller, "flag.resolve", [flag.contact_id], detail={"flag_id": flag.id})
     return flag
 
 
-def get_flag(session: Session, actor: Actor, flag_id: str, *, request_id: str | None = None) -> Flag:
+def get_flag(session: Session, caller: Caller, flag_id: str) -> Flag:
     """Return a flag with its history to MASH staff, and record that they read it."""
-    if actor.is_partner:
+    if not caller.may(Permission.READ_FLAGS):
         raise FlagNotFound(f"No flag {flag_id} that you may see.")
     with session.begin():
         flag = session.execute(_with_history().where(Flag.id == flag_id)).scalar_one_or_none()
         if flag is None:
             raise FlagNotFound(f"No flag {flag_id} that you may see.")
-        audit.record(session, actor, "flag.read", [flag.contact_id], request_id=request_id, detail={"flag_id": flag.id})
+        audit.record(session, caller, "flag.read", [flag.contact_id], detail={"flag_id": flag.id})
     return flag
 
 
 def _page(
     session: Session,
-    actor: Actor,
+    caller: Caller,
     *,
     open: bool | None,
     contact_id: str | None,
     limit: int,
     cursor: str | None,
-    request_id: str | None,
     contact_must_exist: bool = False,
 ) -> Page:
     query = _with_history()
@@ -200,47 +185,43 @@ def _page(
         rows = list(session.execute(query).scalars())
         items = rows[:limit]
         seen = list(dict.fromkeys(flag.contact_id for flag in items))
-        audit.record(session, actor, "flag.list", seen, request_id=request_id)
+        audit.record(session, caller, "flag.list", seen)
     return Page(items, cursors.encode(items[-1].raised_at, items[-1].id) if len(rows) > limit else None)
 
 
 def list_flags(
     session: Session,
-    actor: Actor,
+    caller: Caller,
     *,
     open: bool | None = None,
     contact_id: str | None = None,
     limit: int = 50,
     cursor: str | None = None,
-    request_id: str | None = None,
 ) -> Page:
     """List flags, newest first, open or resolved or both, for MASH staff; record which contacts were seen."""
-    if actor.is_partner:
-        raise Forbidden("Flags are for MASH staff.")
-    return _page(session, actor, open=open, contact_id=contact_id, limit=limit, cursor=cursor, request_id=request_id)
+    caller.require(Permission.READ_FLAGS)
+    return _page(session, caller, open=open, contact_id=contact_id, limit=limit, cursor=cursor)
 
 
 def list_contact_flags(
     session: Session,
-    actor: Actor,
+    caller: Caller,
     contact_id: str,
     *,
     open: bool | None = None,
     limit: int = 50,
     cursor: str | None = None,
-    request_id: str | None = None,
 ) -> Page:
     """List one contact's flags, newest first, for MASH staff; a partner is told there is nothing to see."""
-    if actor.is_partner:
+    if not caller.may(Permission.READ_FLAGS):
         raise ContactNotFound(f"No contact {contact_id} with flags that you may see.")
     return _page(
         session,
-        actor,
+        caller,
         open=open,
         contact_id=contact_id,
         limit=limit,
         cursor=cursor,
-        request_id=request_id,
         contact_must_exist=True,
     )
 

@@ -14,7 +14,7 @@ from mash.matching.keys import DOB_KEY, SURNAME_YEAR_KEY, blocking_keys
 from mash.models import Child, ChildMatch, Contact, Decision, MatchEvent, Recommendation
 from mash.problems import Conflict, NotFound
 from mash.services import audit, outbox
-from mash.services.users import Actor
+from mash.services.callers import Caller, Permission
 
 KEPT_BANDS = ("likely", "possible")
 MAX_CANDIDATES = 2000
@@ -156,10 +156,9 @@ def matches_for(session: Session, child_ids: list[str]) -> dict[str, list[dict[s
     return found
 
 
-def decide_match(
-    session: Session, actor: Actor, match_id: str, action: str, *, request_id: str | None = None
-) -> ChildMatch:
+def decide_match(session: Session, caller: Caller, match_id: str, action: str) -> ChildMatch:
     """Confirm, reject or undo a suggested link; a change of history re-screens a contact awaiting decision."""
+    caller.require(Permission.DECIDE)
     now = utcnow()
     with session.begin():
         match = session.get(ChildMatch, match_id, with_for_update=session.get_bind().dialect.name == "postgresql")
@@ -173,19 +172,20 @@ def decide_match(
             if match.status != "suggested":
                 raise MatchAlreadyDecided("Undo the earlier confirmation or rejection first.")
             match.status = "confirmed" if action == "confirm" else "rejected"
-            match.decided_by, match.decided_at = actor.user_id, now
-        session.add(MatchEvent(match_id=match.id, at=now, user_id=actor.user_id, action=action))
+            match.decided_by, match.decided_at = caller.user_id, now
+        session.add(MatchEvent(match_id=match.id, at=now, user_id=caller.user_id, action=action))
         contact = session.execute(
             select(Contact).join(Child, Child.contact_id == Contact.id).where(Child.id == match.child_id)
         ).scalar_one()
-        audit.record(session, actor, f"match.{action}", [contact.id], request_id=request_id, detail={"match": match.id})
+        audit.record(session, caller, f"match.{action}", [contact.id], detail={"match": match.id})
         if contact.status == "awaiting_decision":
             outbox.add(session, RESCREEN_CONTACT, contact.id, now=now)
     return match
 
 
-def child_history(session: Session, actor: Actor, child_id: str, *, request_id: str | None = None) -> dict[str, Any]:
+def child_history(session: Session, caller: Caller, child_id: str) -> dict[str, Any]:
     """Return a child's earlier contacts through confirmed and likely links, with what was recommended and decided."""
+    caller.require(Permission.READ_CHILD_HISTORY)
     known = aliased(Child)
     with session.begin():
         child = session.get(Child, child_id)
@@ -211,7 +211,7 @@ def child_history(session: Session, actor: Actor, child_id: str, *, request_id: 
         this_contact = session.get(Contact, child.contact_id)
         assert this_contact is not None
         recent = earlier_contacts(session, this_contact, child)
-        audit.record(session, actor, "child.history", [child.contact_id], request_id=request_id)
+        audit.record(session, caller, "child.history", [child.contact_id])
     return {
         "child_id": child_id,
         "contacts_last_12_months": recent,

@@ -14,7 +14,7 @@ from mash.db import utcnow
 from mash.models import Claim, Contact, Flag, Recommendation, User
 from mash.problems import Conflict, ContactNotFound
 from mash.services import audit, cursors
-from mash.services.users import Actor
+from mash.services.callers import Caller, Permission
 
 RAG_RANKS = {"red": 0, "amber": 1, "green": 2}
 RAG_ORDER = case(RAG_RANKS, value=Recommendation.rag, else_=len(RAG_RANKS))
@@ -65,16 +65,16 @@ def _after(cursor: str) -> Any:
 
 def list_queue(
     session: Session,
-    actor: Actor,
+    caller: Caller,
     *,
     rag: str | None = None,
     overdue: bool | None = None,
     flagged: bool | None = None,
     limit: int = 50,
     cursor: str | None = None,
-    request_id: str | None = None,
 ) -> QueuePage:
     """List contacts awaiting a decision: red, then amber, then green, each by decision deadline."""
+    caller.require(Permission.READ_QUEUE)
     now = utcnow()
     open_flag = exists().where(Flag.contact_id == Contact.id, Flag.status == "open")
     query = (
@@ -100,12 +100,13 @@ def list_queue(
             QueueEntry(contact, rec, holder, name, expires, bool(is_flagged), rec.decision_due_by < now)
             for contact, rec, holder, name, expires, is_flagged in rows[:limit]
         ]
-        audit.record(session, actor, "queue.list", [e.contact.id for e in entries], request_id=request_id, at=now)
+        audit.record(session, caller, "queue.list", [e.contact.id for e in entries], at=now)
     return QueuePage(entries, _cursor(entries[-1]) if len(rows) > limit else None)
 
 
-def take(session: Session, actor: Actor, contact_id: str, minutes: int, *, request_id: str | None = None) -> Claim:
+def take(session: Session, caller: Caller, contact_id: str, minutes: int) -> Claim:
     """Take a contact for this screener until the claim expires; refuse one another screener holds."""
+    caller.require(Permission.DECIDE)
     now = utcnow()
     expires = now + timedelta(minutes=minutes)
     try:
@@ -119,15 +120,15 @@ def take(session: Session, actor: Actor, contact_id: str, minutes: int, *, reque
                 update(Claim)
                 .where(
                     Claim.contact_id == contact_id,
-                    or_(Claim.user_id == actor.user_id, Claim.expires_at <= now),
+                    or_(Claim.user_id == caller.user_id, Claim.expires_at <= now),
                 )
-                .values(user_id=actor.user_id, claimed_at=now, expires_at=expires)
+                .values(user_id=caller.user_id, claimed_at=now, expires_at=expires)
                 .returning(Claim.contact_id)
             ).first()
             if not taken:
-                session.add(Claim(contact_id=contact_id, user_id=actor.user_id, claimed_at=now, expires_at=expires))
+                session.add(Claim(contact_id=contact_id, user_id=caller.user_id, claimed_at=now, expires_at=expires))
                 session.flush()
-            audit.record(session, actor, "contact.claim", [contact_id], request_id=request_id, at=now)
+            audit.record(session, caller, "contact.claim", [contact_id], at=now)
     except IntegrityError:
         session.rollback()
         with session.begin():
@@ -138,24 +139,25 @@ def take(session: Session, actor: Actor, contact_id: str, minutes: int, *, reque
             ).first()
         detail = f"Held by {holder[0]} until {holder[1].isoformat()}." if holder else "Held by another screener."
         raise ContactClaimed(detail) from None
-    return Claim(contact_id=contact_id, user_id=actor.user_id, claimed_at=now, expires_at=expires)
+    return Claim(contact_id=contact_id, user_id=caller.user_id, claimed_at=now, expires_at=expires)
 
 
-def release(session: Session, actor: Actor, contact_id: str, *, request_id: str | None = None) -> None:
+def release(session: Session, caller: Caller, contact_id: str) -> None:
     """Give up a claim this screener holds (a manager may release anyone's)."""
+    caller.require(Permission.DECIDE)
     with session.begin():
         query = delete(Claim).where(Claim.contact_id == contact_id)
-        if actor.role != "manager":
-            query = query.where(Claim.user_id == actor.user_id)
+        if not caller.may(Permission.ACT_ON_ANY_CLAIM):
+            query = query.where(Claim.user_id == caller.user_id)
         session.execute(query)
-        audit.record(session, actor, "contact.release", [contact_id], request_id=request_id)
+        audit.record(session, caller, "contact.release", [contact_id])
 
 
-def held_by_other(session: Session, actor: Actor, contact_id: str, now: datetime) -> str | None:
+def held_by_other(session: Session, caller: Caller, contact_id: str, now: datetime) -> str | None:
     """Return the name of another screener holding a live claim on the contact, if any; call inside a transaction."""
     row = session.execute(
         select(User.name)
         .join(Claim, Claim.user_id == User.id)
-        .where(Claim.contact_id == contact_id, Claim.user_id != actor.user_id, Claim.expires_at > now)
+        .where(Claim.contact_id == contact_id, Claim.user_id != caller.user_id, Claim.expires_at > now)
     ).first()
     return row[0] if row else None

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mash.models import Child, Contact
-from mash.problems import Forbidden, InvalidFields
+from mash.problems import InvalidFields
 from mash.services import audit
-from mash.services.users import Actor
+from mash.services.callers import Caller, Permission
 
 ANNEX_A_LIST_1 = (
     "Child Unique ID",
@@ -34,12 +34,9 @@ def _age(born: date | None, on: date) -> str:
     return str(on.year - born.year - ((on.month, on.day) < (born.month, born.day)))
 
 
-def annex_a_contacts(
-    session: Session, actor: Actor, received_from: datetime, received_to: datetime, *, request_id: str | None = None
-) -> Iterator[str]:
+def annex_a_contacts(session: Session, caller: Caller, received_from: datetime, received_to: datetime) -> Iterator[str]:
     """Yield Annex A List 1 as CSV lines for contacts received in [from, to); contact source as the CIN code."""
-    if actor.role not in ("manager", "admin"):
-        raise Forbidden("Statutory returns are for managers and administrators.")
+    caller.require(Permission.DOWNLOAD_RETURNS)
     if received_to <= received_from or (received_to - received_from).days > MAX_RANGE_DAYS:
         raise InvalidFields(
             "Choose a period that ends after it starts, of at most 400 days.",
@@ -52,7 +49,7 @@ def annex_a_contacts(
             .where(Contact.received_at >= received_from, Contact.received_at < received_to)
             .order_by(Contact.received_at, Contact.id, Child.position)
         ).all()
-        audit.record(session, actor, "report.annex_a_contacts", sorted({row[3] for row in rows}), request_id=request_id)
+        audit.record(session, caller, "report.annex_a_contacts", sorted({row[3] for row in rows}))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(ANNEX_A_LIST_1)

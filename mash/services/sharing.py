@@ -32,15 +32,14 @@ from integrations import (
 from mash.db import new_id, utcnow
 from mash.models import Child, Contact, Recommendation, SharingRecord
 from mash.models.sharing import DIRECTIONS, OPEN_STATUSES
-from mash.problems import ContactNotFound, Forbidden, InvalidFields
+from mash.problems import ContactNotFound, InvalidFields
 from mash.screening.clock import WorkingCalendar
 from mash.services import audit, outbox, partner_checks
+from mash.services.callers import Caller, Permission
 from mash.services.partner_checks import Clock
-from mash.services.users import Actor
 from mash.settings import Settings
 
 REQUEST_CHECK = "request_check"
-STAFF_ROLES = ("screener", "manager")
 UNSCREENED_RAG = "amber"
 NOT_CONFIGURED = "not_configured"
 SCREENING_LEGAL_BASIS = "UK GDPR Art 6(1)(e); DPA 2018 Sch 1 para 18 (safeguarding of children)"
@@ -201,7 +200,7 @@ def _child(contact: Contact, child_id: str | None) -> Child | None:
 
 def request_checks(
     session: Session,
-    actor: Actor,
+    caller: Caller,
     contact_id: str,
     agencies: Sequence[str],
     purpose: str,
@@ -210,22 +209,20 @@ def request_checks(
     settings: Settings,
     *,
     child_id: str | None = None,
-    request_id: str | None = None,
 ) -> list[SharingRecord]:
     """Ask partner agencies what they hold about a contact's child: one recorded, queued request per agency."""
-    if actor.role not in STAFF_ROLES:
-        raise Forbidden("MASH checks are requested by screeners and managers.")
+    caller.require(Permission.SHARE_INFORMATION)
     wanted = _agencies(agencies)
     purpose, legal_basis = _required_text(purpose=purpose, legal_basis=legal_basis)
     now = utcnow()
     with session.begin():
         contact = _load_contact(session, contact_id)
         child = _child(contact, child_id)
-        share = Share(purpose, legal_basis, _reason(contact, without_consent_reason), actor.user_id)
+        share = Share(purpose, legal_basis, _reason(contact, without_consent_reason), caller.user_id)
         rag = session.execute(select(Recommendation.rag).where(Recommendation.contact_id == contact.id)).scalar()
         records = _request(session, contact, child, share, wanted, rag or UNSCREENED_RAG, settings, now)
         detail = {"agencies": wanted}
-        audit.record(session, actor, "sharing.requested", [contact.id], request_id=request_id, detail=detail, at=now)
+        audit.record(session, caller, "sharing.requested", [contact.id], detail=detail, at=now)
     return records
 
 
@@ -359,7 +356,7 @@ def mark_overdue(session: Session, now: datetime) -> int:
 
 def record_disclosure(
     session: Session,
-    actor: Actor | None,
+    caller: Caller | None,
     contact_id: str,
     agency: str,
     purpose: str,
@@ -378,10 +375,10 @@ def record_disclosure(
         raise ContactNotFound(f"No contact {contact_id}.")
     now = at or utcnow()
     reason = (without_consent_reason or "").strip() or None
-    share = Share(purpose, legal_basis, reason, actor.user_id if actor else None)
+    share = Share(purpose, legal_basis, reason, caller.user_id if caller else None)
     record = _record(contact, agency[:40], "disclosed", share, now, status="answered", answered_at=now, summary=summary)
     session.add(record)
-    audit.record(session, actor, "sharing.disclosed", [contact.id], detail={"agency": record.agency}, at=now)
+    audit.record(session, caller, "sharing.disclosed", [contact.id], detail={"agency": record.agency}, at=now)
     return record
 
 
@@ -395,15 +392,14 @@ def _agency_order(agency: str) -> tuple[int, str]:
     return (AGENCIES.index(agency) if agency in AGENCIES else len(AGENCIES), agency)
 
 
-def ledger(session: Session, actor: Actor, contact_id: str, *, request_id: str | None = None) -> list[SharingRecord]:
+def ledger(session: Session, caller: Caller, contact_id: str) -> list[SharingRecord]:
     """Return every information-sharing record of a contact for MASH staff, and record that they read it."""
-    if actor.role not in STAFF_ROLES:
-        raise Forbidden("The information-sharing ledger is for MASH screeners and managers.")
+    caller.require(Permission.READ_SHARING_LEDGER)
     with session.begin():
         if session.execute(select(Contact.id).where(Contact.id == contact_id)).scalar_one_or_none() is None:
             raise ContactNotFound(f"No contact {contact_id} that you may see.")
         items = records(session, contact_id)
-        audit.record(session, actor, "sharing.read", [contact_id], request_id=request_id)
+        audit.record(session, caller, "sharing.read", [contact_id])
     return items
 
 

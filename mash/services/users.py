@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,25 +11,10 @@ from sqlalchemy.orm import Session
 from mash.db import read_only
 from mash.enums import AGENCY_TYPES, ROLES
 from mash.models import ApiToken, User
+from mash.services.callers import PARTNER, Caller
 
 TOKEN_PREFIX = "mash_"  # noqa: S105 (a prefix, not a secret)
 STAFF_ORGANISATION = "MASH"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The authenticated caller of a use case."""
-
-    user_id: str
-    name: str
-    role: str
-    organisation: str
-    agency_type: str | None
-
-    @property
-    def is_partner(self) -> bool:
-        """Say whether the caller is a partner agency rather than MASH staff."""
-        return self.role == "partner"
 
 
 class UserInvalid(ValueError):
@@ -52,7 +36,7 @@ def create_user(
     """Create a user with a fresh API token; return both (the token is never stored in clear)."""
     if role not in ROLES:
         raise UserInvalid(f"role must be one of {', '.join(ROLES)}")
-    if role == "partner":
+    if role == PARTNER:
         if not organisation:
             raise UserInvalid("a partner needs --organisation")
         if agency_type not in AGENCY_TYPES:
@@ -72,7 +56,7 @@ def create_user(
     return user, token
 
 
-def authenticate(session: Session, token: str) -> Actor | None:
+def authenticate(session: Session, token: str, *, request_id: str | None = None) -> Caller | None:
     """Return the caller a bearer token belongs to, or None for an unknown, revoked or inactive one."""
     with session.begin():
         read_only(session)
@@ -83,4 +67,4 @@ def authenticate(session: Session, token: str) -> Actor | None:
         ).scalar_one_or_none()
     if row is None:
         return None
-    return Actor(row.id, row.name, row.role, row.organisation, row.agency_type)
+    return Caller.of(row, request_id=request_id)

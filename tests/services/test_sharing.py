@@ -20,7 +20,8 @@ from mash.models import OutboxItem, SharingRecord
 from mash.partners.simulator import create_simulator_app
 from mash.problems import InvalidFields
 from mash.services import contacts, partner_checks, sharing
-from mash.services.users import Actor, create_user
+from mash.services.callers import Caller
+from mash.services.users import create_user
 from mash.settings import PartnerSettings, Settings
 from schemas.contacts import ContactCreateSchema
 from tests.conftest import EXAMPLE_BODY
@@ -86,9 +87,9 @@ def session(app: Flask) -> Iterator[Session]:
 
 
 @pytest.fixture
-def screener(session: Session) -> Actor:
+def screener(session: Session) -> Caller:
     user, _ = create_user(session, "Screener", "screener")
-    return Actor(user.id, user.name, user.role, user.organisation, user.agency_type)
+    return Caller.of(user)
 
 
 def new_contact(session: Session, child: dict[str, Any], consent: str = "given") -> str:
@@ -97,13 +98,13 @@ def new_contact(session: Session, child: dict[str, Any], consent: str = "given")
     body = copy.deepcopy(EXAMPLE_BODY)
     body["children"] = [copy.deepcopy(child)]
     body["consent"] = {"status": consent, "reason": None if consent == "given" else "Not yet asked"}
-    actor = Actor(user.id, user.name, user.role, user.organisation, user.agency_type)
-    return contacts.submit_contact(session, actor, ContactCreateSchema().load(body)).contact_id
+    caller = Caller.of(user)
+    return contacts.submit_contact(session, caller, ContactCreateSchema().load(body)).contact_id
 
 
-def ask(session: Session, actor: Actor, contact_id: str, settings: Settings, *agencies: str) -> list[str]:
+def ask(session: Session, caller: Caller, contact_id: str, settings: Settings, *agencies: str) -> list[str]:
     records = sharing.request_checks(
-        session, actor, contact_id, agencies, "Decide next steps", "DPA 2018 Sch 1 para 18", None, settings
+        session, caller, contact_id, agencies, "Decide next steps", "DPA 2018 Sch 1 para 18", None, settings
     )
     return [record.id for record in records]
 
@@ -133,7 +134,7 @@ def police_calls(simulator: Simulator) -> int:
 
 
 def test_breaker_opens_after_repeated_failures_and_closes_when_the_partner_recovers(
-    session: Session, screener: Actor, settings: Settings, simulator: Simulator
+    session: Session, screener: Caller, settings: Settings, simulator: Simulator
 ) -> None:
     clock = Clock()
     contact_id = new_contact(session, AMIRA)
@@ -172,7 +173,7 @@ def test_breaker_opens_after_repeated_failures_and_closes_when_the_partner_recov
     [("reject", "PartnerRejected"), ("invalid", "PartnerResponseInvalid"), ("malformed", "PartnerResponseInvalid")],
 )
 def test_a_permanent_partner_error_fails_the_check_at_once(
-    session: Session, screener: Actor, settings: Settings, simulator: Simulator, mode: str, error: str
+    session: Session, screener: Caller, settings: Settings, simulator: Simulator, mode: str, error: str
 ) -> None:
     contact_id = new_contact(session, AMIRA)
     (record_id,) = ask(session, screener, contact_id, settings, "health")
@@ -192,7 +193,7 @@ def test_a_permanent_partner_error_fails_the_check_at_once(
 
 
 def test_a_child_without_the_details_a_partner_needs_fails_as_subject_incomplete(
-    session: Session, screener: Actor, settings: Settings, simulator: Simulator
+    session: Session, screener: Caller, settings: Settings, simulator: Simulator
 ) -> None:
     contact_id = new_contact(session, UNBORN)
     (record_id,) = ask(session, screener, contact_id, settings, "education")
@@ -205,7 +206,7 @@ def test_a_child_without_the_details_a_partner_needs_fails_as_subject_incomplete
 
 
 def test_an_answer_is_recorded_once_however_often_the_job_runs(
-    session: Session, screener: Actor, settings: Settings, simulator: Simulator
+    session: Session, screener: Caller, settings: Settings, simulator: Simulator
 ) -> None:
     contact_id = new_contact(session, AMIRA)
     (record_id,) = ask(session, screener, contact_id, settings, "education")
@@ -223,7 +224,7 @@ def test_an_answer_is_recorded_once_however_often_the_job_runs(
 
 
 def test_a_check_whose_retries_are_spent_stays_visible_as_failed(
-    session: Session, screener: Actor, settings: Settings, simulator: Simulator
+    session: Session, screener: Caller, settings: Settings, simulator: Simulator
 ) -> None:
     contact_id = new_contact(session, AMIRA)
     (record_id,) = ask(session, screener, contact_id, settings, "police")
@@ -240,7 +241,7 @@ def test_a_check_whose_retries_are_spent_stays_visible_as_failed(
     assert police_calls(simulator) == 3
 
 
-def test_a_disclosure_is_written_in_the_callers_transaction(session: Session, screener: Actor) -> None:
+def test_a_disclosure_is_written_in_the_callers_transaction(session: Session, screener: Caller) -> None:
     contact_id = new_contact(session, AMIRA, consent="not_sought")
 
     def disclose_then_fail() -> None:
@@ -267,7 +268,7 @@ def test_a_disclosure_is_written_in_the_callers_transaction(session: Session, sc
 
 @pytest.mark.parametrize("blank", ["purpose", "legal_basis", "summary"])
 def test_a_disclosure_needs_a_purpose_a_legal_basis_and_a_summary(
-    session: Session, screener: Actor, blank: str
+    session: Session, screener: Caller, blank: str
 ) -> None:
     contact_id = new_contact(session, AMIRA)
     values = {"purpose": "Feedback", "legal_basis": "Sch 1 para 18", "summary": "Told", blank: " "}
@@ -278,7 +279,7 @@ def test_a_disclosure_needs_a_purpose_a_legal_basis_and_a_summary(
 
 
 def test_summaries_give_each_agencys_latest_answer(
-    session: Session, screener: Actor, settings: Settings, simulator: Simulator
+    session: Session, screener: Caller, settings: Settings, simulator: Simulator
 ) -> None:
     contact_id = new_contact(session, AMIRA)
     first_police, health = ask(session, screener, contact_id, settings, "police", "health")

@@ -1,0 +1,120 @@
+"""Who is calling a use case, and the one table of what each role may do."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
+
+from mash.enums import ROLES, STAFF_ROLES
+from mash.models import User
+from mash.problems import Forbidden
+
+PARTNER: Final = "partner"
+SCREENER: Final = "screener"
+MANAGER: Final = "manager"
+THERAPIST: Final = "therapist"
+ADMIN: Final = "admin"
+
+
+class Permission(StrEnum):
+    """Something a caller may be allowed to do; `PERMISSIONS` says which roles may."""
+
+    SIGNED_IN = "signed_in"
+    SUBMIT_CONTACT = "submit_contact"
+    LIST_CONTACTS = "list_contacts"
+    READ_CONTACT = "read_contact"
+    READ_QUEUE = "read_queue"
+    DECIDE = "decide"
+    ACT_ON_ANY_CLAIM = "act_on_any_claim"
+    OVERSEE = "oversee"
+    READ_ACCESS_HISTORY = "read_access_history"
+    READ_CHILD_HISTORY = "read_child_history"
+    READ_OVERDUE_FEEDBACK = "read_overdue_feedback"
+    READ_FLAGS = "read_flags"
+    WORK_FLAGS = "work_flags"
+    SHARE_INFORMATION = "share_information"
+    READ_SHARING_LEDGER = "read_sharing_ledger"
+    DOWNLOAD_RETURNS = "download_returns"
+    READ_METRICS = "read_metrics"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """The roles holding a permission, and what a caller without it is told (`{role}` is filled in)."""
+
+    roles: frozenset[str]
+    refusal: str
+
+
+def _grant(roles: tuple[str, ...], refusal: str = "The {role} role may not do this.") -> Grant:
+    return Grant(frozenset(roles), refusal)
+
+
+PERMISSIONS: Final[Mapping[Permission, Grant]] = MappingProxyType(
+    {
+        Permission.SIGNED_IN: _grant(ROLES),
+        Permission.SUBMIT_CONTACT: _grant(
+            (PARTNER, SCREENER, MANAGER), "Only partners, screeners and managers submit contacts."
+        ),
+        Permission.LIST_CONTACTS: _grant(STAFF_ROLES, "The list of contacts is for MASH staff."),
+        Permission.READ_CONTACT: _grant(ROLES),
+        Permission.READ_QUEUE: _grant((SCREENER, MANAGER, THERAPIST)),
+        Permission.DECIDE: _grant((SCREENER, MANAGER), "Only screeners and managers decide."),
+        Permission.ACT_ON_ANY_CLAIM: _grant((MANAGER,), "Only managers act on contacts another user holds."),
+        Permission.OVERSEE: _grant((MANAGER,), "Only managers sign off decisions."),
+        Permission.READ_ACCESS_HISTORY: _grant((MANAGER, ADMIN)),
+        Permission.READ_CHILD_HISTORY: _grant((SCREENER, MANAGER, THERAPIST)),
+        Permission.READ_OVERDUE_FEEDBACK: _grant((MANAGER, ADMIN)),
+        Permission.READ_FLAGS: _grant(STAFF_ROLES, "Flags are for MASH staff."),
+        Permission.WORK_FLAGS: _grant(
+            (THERAPIST,), "Only the systemic family therapist works on flags; the {role} role reads them."
+        ),
+        Permission.SHARE_INFORMATION: _grant(
+            (SCREENER, MANAGER), "MASH checks are requested by screeners and managers."
+        ),
+        Permission.READ_SHARING_LEDGER: _grant(
+            (SCREENER, MANAGER), "The information-sharing ledger is for MASH screeners and managers."
+        ),
+        Permission.DOWNLOAD_RETURNS: _grant((MANAGER, ADMIN), "Statutory returns are for managers and administrators."),
+        Permission.READ_METRICS: _grant((MANAGER, ADMIN)),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated caller of a use case, and the request it came in (for the audit trail).
+
+    Every use case that acts for a person takes one. The API builds it once per request from the bearer token
+    (`mash.api.auth`); a web view builds it from its signed-in user with `Caller.of(user, request_id=g.request_id)`,
+    where `user` is the `mash.models.User` the session cookie names. Jobs act for nobody and pass no caller.
+    """
+
+    user_id: str
+    name: str
+    role: str
+    organisation: str
+    agency_type: str | None
+    request_id: str | None = None
+
+    @classmethod
+    def of(cls, user: User, *, request_id: str | None = None) -> Caller:
+        """Return the caller a stored user is, within one request."""
+        return cls(user.id, user.name, user.role, user.organisation, user.agency_type, request_id)
+
+    @property
+    def is_partner(self) -> bool:
+        """Say whether the caller is a partner agency rather than MASH staff."""
+        return self.role == PARTNER
+
+    def may(self, permission: Permission) -> bool:
+        """Say whether the caller's role holds this permission."""
+        return self.role in PERMISSIONS[permission].roles
+
+    def require(self, permission: Permission) -> None:
+        """Refuse (403) a caller whose role does not hold this permission."""
+        if not self.may(permission):
+            raise Forbidden(PERMISSIONS[permission].refusal.format(role=self.role))

@@ -1,0 +1,37 @@
+"""The one table of what each role may do."""
+
+from __future__ import annotations
+
+import pytest
+
+from mash.enums import ROLES
+from mash.problems import Forbidden
+from mash.services.callers import PERMISSIONS, Caller, Permission
+
+
+def caller(role: str) -> Caller:
+    return Caller("user-1", "A user", role, "MASH", None, request_id="req-1")
+
+
+def test_every_permission_names_only_known_roles() -> None:
+    assert set(PERMISSIONS) == set(Permission)
+    for grant in PERMISSIONS.values():
+        assert grant.roles and grant.roles <= set(ROLES)
+
+
+def test_a_caller_without_the_permission_is_refused_with_its_reason() -> None:
+    with pytest.raises(Forbidden) as refused:
+        caller("therapist").require(Permission.DECIDE)
+    assert refused.value.detail == "Only screeners and managers decide."
+    caller("screener").require(Permission.DECIDE)
+
+
+def test_only_managers_act_on_a_contact_another_user_holds() -> None:
+    assert [role for role in ROLES if caller(role).may(Permission.ACT_ON_ANY_CLAIM)] == ["manager"]
+
+
+def test_partners_may_submit_and_read_but_not_list() -> None:
+    partner = caller("partner")
+    assert partner.may(Permission.SUBMIT_CONTACT) and partner.may(Permission.READ_CONTACT)
+    assert not partner.may(Permission.LIST_CONTACTS)
+    assert not partner.may(Permission.READ_FLAGS)
