@@ -206,6 +206,25 @@ def test_sharing_without_consent_needs_a_reason(
     assert (asked["consent_status"], asked["without_consent_reason"]) == ("refused", reason)
 
 
+@pytest.mark.parametrize(("consent", "needs_reason"), [("given", False), ("refused", True), ("not_sought", True)])
+def test_a_reason_for_sharing_without_consent_is_needed_unless_consent_was_given(
+    app: Flask, client: FlaskClient, partner, screener, simulator: Simulator, consent: str, needs_reason: bool
+) -> None:
+    contact_id = new_contact(client, partner, consent=consent)
+    response = post(client, f"{CONTACTS}/{contact_id}/checks", screener, {**CHECKS, "agencies": ["police"]})
+
+    if needs_reason:
+        assert response.status_code == 422
+        problem = response.get_json()
+        assert problem["type"] == "/problems/without-consent-reason-required"
+        assert problem["errors"] == {"without_consent_reason": ["Required unless the family gave consent to share."]}
+        assert count_rows(app, "information_sharing")["information_sharing"] == 0
+    else:
+        assert response.status_code == 202, response.get_json()
+        asked = by(ledger(client, screener, contact_id), "requested")["police"]
+        assert (asked["consent_status"], asked["without_consent_reason"]) == ("given", None)
+
+
 def test_an_agency_with_no_system_configured_is_recorded_as_failed(
     app: Flask, client: FlaskClient, partner, screener, simulator: Simulator
 ) -> None:

@@ -74,14 +74,23 @@ def test_queue_pages_with_a_cursor(client: FlaskClient, partner, screener) -> No
 def test_two_screeners_cannot_take_the_same_contact(client: FlaskClient, partner, screener, screener_b) -> None:
     one = post_contact(client, partner, contact("C1", **GREEN))
     two = post_contact(client, partner, contact("C2", **GREEN))
-    assert client.post(f"/api/v1/contacts/{one}/claim", headers=screener).status_code == 200
+    taken = client.post(f"/api/v1/contacts/{one}/claim", headers=screener)
+    assert taken.status_code == 200
+    claim = taken.get_json()
+    assert claim["contact_id"] == one
+    claimed_at, expires_at = (datetime.fromisoformat(claim[k]) for k in ("claimed_at", "expires_at"))
+    assert expires_at - claimed_at == timedelta(minutes=30)
     refused = client.post(f"/api/v1/contacts/{one}/claim", headers=screener_b)
     assert refused.status_code == 409
-    assert "Test" in refused.get_json()["detail"] or "Screener" in refused.get_json()["detail"]
+    problem = refused.get_json()
+    assert problem["type"] == "/problems/contact-claimed"
+    assert problem["detail"].startswith("Held by Screener until ")
     assert client.post(f"/api/v1/contacts/{two}/claim", headers=screener_b).status_code == 200
     claims = {i["id"]: i["claim"] for i in client.get(Q, headers=screener).get_json()["items"]}
-    assert claims[one]["name"] != claims[two]["name"]
-    assert decide(client, screener_b, one).status_code == 409
+    assert (claims[one]["name"], claims[two]["name"]) == ("Screener", "Second Screener")
+    blocked = decide(client, screener_b, one)
+    assert blocked.status_code == 409
+    assert blocked.get_json()["detail"] == "Held by Screener: ask them, or a manager, to release it."
     assert client.delete(f"/api/v1/contacts/{one}/claim", headers=screener).status_code == 204
     assert client.post(f"/api/v1/contacts/{one}/claim", headers=screener_b).status_code == 200
 
@@ -92,6 +101,22 @@ def test_expired_claim_can_be_taken(app: Flask, client: FlaskClient, partner, sc
     with app.extensions["mash.engine"].begin() as conn:
         conn.execute(text("UPDATE claims SET expires_at = claimed_at"))
     assert client.post(f"/api/v1/contacts/{one}/claim", headers=screener_b).status_code == 200
+    claims = {i["id"]: i["claim"] for i in client.get(Q, headers=screener).get_json()["items"]}
+    assert claims[one]["name"] == "Second Screener"
+
+
+def test_an_expired_claim_does_not_block_a_decision(
+    app: Flask, client: FlaskClient, partner, screener, screener_b
+) -> None:
+    one = post_contact(client, partner, contact("C1", **GREEN))
+    assert client.post(f"/api/v1/contacts/{one}/claim", headers=screener).status_code == 200
+    with app.extensions["mash.engine"].begin() as conn:
+        conn.execute(text("UPDATE claims SET expires_at = claimed_at"))
+    assert client.get(Q, headers=screener_b).get_json()["items"][0]["claim"] is None
+    made = decide(client, screener_b, one)
+    assert made.status_code == 201, made.get_json()
+    assert (made.get_json()["outcome"], made.get_json()["rationale"]) == ("assessment", "Needs a s17 assessment.")
+    assert client.get(f"/api/v1/contacts/{one}", headers=screener).get_json()["status"] == "decided"
 
 
 def test_decision_as_recommended_then_oversight_closes(client: FlaskClient, partner, screener, manager) -> None:
@@ -104,6 +129,8 @@ def test_decision_as_recommended_then_oversight_closes(client: FlaskClient, part
     assert client.get(f"/api/v1/contacts/{cid}", headers=screener).get_json()["status"] == "decided"
     signed = post_json(client, f"/api/v1/contacts/{cid}/oversight", manager, {"agree": True, "comment": "Agreed."})
     assert signed.status_code == 201
+    assert (signed.get_json()["decision_id"], signed.get_json()["agree"]) == (made.get_json()["id"], True)
+    assert signed.get_json()["comment"] == "Agreed."
     staff = client.get(f"/api/v1/contacts/{cid}", headers=screener).get_json()
     assert staff["status"] == "closed"
     assert len(staff["decisions"]) == 1 and staff["oversight"][0]["agree"] is True

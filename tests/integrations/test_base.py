@@ -1,5 +1,4 @@
 import threading
-import time
 from datetime import date
 
 import pytest
@@ -117,7 +116,5 @@ def test_session_sends_the_bearer_token_and_accept_header(httpserver: HTTPServer
 def test_session_applies_its_read_timeout_when_the_caller_gives_none(lone_httpserver: HTTPServer) -> None:
     lone_httpserver.expect_request("/slow").respond_with_handler(slow(0.5))
     session = build_session("token", timeout=(1.0, 0.1))
-    started = time.monotonic()
     with pytest.raises(requests.ReadTimeout):
         session.get(lone_httpserver.url_for("/slow"))
-    assert time.monotonic() - started < 0.4

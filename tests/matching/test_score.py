@@ -266,3 +266,30 @@ def test_a_child_with_a_name_and_date_of_birth_is_likely_to_be_itself(person: Pe
     assume(name_words(person.first_name) and surname_parts(person.last_name))
 
     assert score(person, person).band == "likely"
+
+
+def test_just_under_the_likely_threshold_is_possible() -> None:
+    result = score(
+        Person("Alfred", "Hendry", date(2016, 3, 7), postcode="SW2 1AA", school="Oakfield Primary School"),
+        Person("Alfred", "Hendry", BORN, postcode="SW2 5QT", school="Oakfield Primary School"),
+    )
+
+    assert (result.score, result.band) == (0.79, "possible")
+
+
+def test_just_over_the_likely_threshold_is_likely() -> None:
+    result = score(
+        Person("Alfred", "Hendry", date(2016, 3, 7), postcode="SW2 5QT"),
+        Person("Alfred", "Hendry", BORN, postcode="SW2 5QT"),
+    )
+
+    assert (result.score, result.band) == (0.81, "likely")
+
+
+def test_exactly_the_possible_threshold_is_possible_and_just_under_is_unlikely() -> None:
+    known = Person("Alfred", "Hendry", postcode="SW2 5QT", school="Oakfield Primary School")
+    at = score(Person("Alfred", "Hendry", postcode="SW2 5QT"), known)
+    under = score(Person("Alfred", "Hendry", postcode="SW2 1AA", school="Oakfield Primary School"), known)
+
+    assert (at.score, at.band) == (0.6, "possible")
+    assert (under.score, under.band) == (0.58, "unlikely")

@@ -1,0 +1,84 @@
+"""The sweep hands on work that Redis lost or that a dead worker left started, and leaves live jobs alone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+from redis import Redis
+from rq import Queue
+from rq.job import Job, JobStatus
+from rq.serializers import JSONSerializer
+from sqlalchemy import update
+
+from mash.models import OutboxItem
+from mash.settings import Settings
+from tests.workers.conftest import wait_for, worker_env
+from tests.workers.test_screening_jobs import screenings, status_of, submit
+
+
+def fetch(redis_url: str, contact_id: str) -> Job:
+    return Job.fetch(f"screen_contact-{contact_id}", connection=Redis.from_url(redis_url), serializer=JSONSerializer)
+
+
+def enqueued_long_ago(app: Flask) -> None:
+    """Date every outbox item's hand-over to RQ an hour back, past any retry-after setting."""
+    with app.extensions["mash.engine"].begin() as conn:
+        conn.execute(update(OutboxItem).values(enqueued_at=datetime.now(UTC) - timedelta(hours=1)))
+
+
+def sweep(app: Flask) -> int:
+    with app.app_context():
+        return int(app.extensions["mash.relay"].sweep())
+
+
+def mark_started(redis_url: str, contact_id: str, started_at: datetime) -> None:
+    """Make the queued job look taken by a worker at `started_at` (a worker that then died, if long ago)."""
+    job = fetch(redis_url, contact_id)
+    Queue("screening", connection=job.connection, serializer=JSONSerializer).remove(job)
+    job.started_at = started_at
+    job.set_status(JobStatus.STARTED)
+    job.save()
+
+
+def test_redis_restarted_empty_after_the_enqueue_is_screened_once(
+    make_redis_app, redis_server, settings: Settings, start_worker, partner_factory, body
+) -> None:
+    app = make_redis_app(redis_server.url)
+    contact_id = submit(app.test_client(), partner_factory(app), body)
+    assert fetch(redis_server.url, contact_id).get_status() == JobStatus.QUEUED
+    redis_server.stop()
+    redis_server.start()
+    assert Redis.from_url(redis_server.url).dbsize() == 0
+    start_worker(worker_env(settings, redis_server.url))
+    wait_for(
+        lambda: status_of(app, contact_id) == "awaiting_decision", timeout=45, what="the sweep to send the job again"
+    )
+    assert screenings(app, contact_id) == (1, 1)
+
+
+def test_a_job_started_longer_ago_than_its_timeout_is_sent_again(
+    make_redis_app, redis_url, settings: Settings, start_worker, partner_factory, body
+) -> None:
+    app = make_redis_app(redis_url)
+    contact_id = submit(app.test_client(), partner_factory(app), body)
+    mark_started(redis_url, contact_id, datetime.now(UTC) - timedelta(hours=1))
+    enqueued_long_ago(app)
+    assert sweep(app) == 1
+    assert fetch(redis_url, contact_id).get_status() == JobStatus.QUEUED
+    start_worker(worker_env(settings, redis_url))
+    wait_for(lambda: status_of(app, contact_id) == "awaiting_decision", what="screening of the job sent again")
+    assert screenings(app, contact_id) == (1, 1)
+
+
+def test_a_job_started_within_its_timeout_is_left_to_its_worker(
+    make_redis_app, redis_url, partner_factory, body
+) -> None:
+    app = make_redis_app(redis_url)
+    contact_id = submit(app.test_client(), partner_factory(app), body)
+    mark_started(redis_url, contact_id, datetime.now(UTC))
+    enqueued_long_ago(app)
+    assert sweep(app) == 1
+    assert fetch(redis_url, contact_id).get_status() == JobStatus.STARTED
+    assert Queue("screening", connection=Redis.from_url(redis_url), serializer=JSONSerializer).count == 0
+    assert status_of(app, contact_id) == "received"
