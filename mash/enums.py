@@ -99,6 +99,17 @@ CONCERN_INDICATORS: Final = (
     "no_protective_adult",
     "missing_prolonged",
     "historic_allegation",
+    "child_left_alone",
+    "carer_substance_misuse",
+    "carer_incapacitated",
+    "sole_carer",
+    "parent_suicidal",
+    "help_requested",
+    "exploitation_signs",
+    "sexual_activity",
+    "age_gap",
+    "inappropriate_caring",
+    "missing_episode",
 )
 
 OUTCOMES: Final = (

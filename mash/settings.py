@@ -62,6 +62,7 @@ class Settings:
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     max_body_bytes: int = 256 * 1024
     rulebook_path: str | None = None
+    narrative_terms_path: str | None = None
     decision_timescales: Mapping[str, str] = field(
         default_factory=lambda: {"red": "4 hours", "amber": "1 working day", "green": "3 working days"}
     )
@@ -94,6 +95,7 @@ class Settings:
             secret_key=env.get("MASH_SECRET_KEY") or base.secret_key,
             max_body_bytes=_int(env, "MASH_MAX_BODY_BYTES", base.max_body_bytes),
             rulebook_path=env.get("MASH_RULEBOOK") or None,
+            narrative_terms_path=env.get("MASH_NARRATIVE_TERMS") or None,
             decision_timescales=_timescales(env, "MASH_DECISION", base.decision_timescales),
             caseload_cap=_int(env, "MASH_CASELOAD_CAP", base.caseload_cap),
             claim_minutes=_int(env, "MASH_CLAIM_MINUTES", base.claim_minutes),

@@ -16,6 +16,7 @@ from mash.models import Contact, Recommendation, Team
 from mash.screening.clock import WorkingCalendar
 from mash.screening.engine import ScreeningResult, screen
 from mash.screening.facts import ChildHistory
+from mash.screening.narrative import load_reader
 from mash.screening.rulebook import Rulebook, RulebookError, default_rulebook, load_rulebook
 from mash.services import audit, matching, outbox, sharing, teams
 from mash.services.contacts import lock_contact
@@ -192,3 +193,4 @@ def warm_up(settings: Settings) -> None:
     for year in (today.year, today.year + 1):
         calendar().is_working_day(date(year, 1, 2))
     teams.routing_table()
+    load_reader(settings.narrative_terms_path)
