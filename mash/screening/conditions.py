@@ -6,6 +6,11 @@ A mapping with several keys means all of them. Keys:
 - ``age``: the child's age band, or a list of bands (any of them); ``household_age``: any child in the contact.
 - ``agency_type``, ``consent``: a value or a list of values (any of them).
 - ``immediate_danger``, ``anonymous``, ``thin``, ``disabled``, ``early_help_declined``: true or false.
+- ``early_help_declined_before``: earlier records say early help was declined or did not work.
+- ``only_carer``: the child has one carer only (indicator ``sole_carer``, or one adult recorded living with them).
+- ``same_concern_again``: an earlier contact in 12 months raised a concern of the same category.
+- ``escalating``: this contact is more serious than every earlier one (its level before step-ups is higher).
+- ``pattern_known``: what the earlier contacts were about is known (else repeats are judged by count alone).
 - ``prior_contacts_at_least``: a whole number of EARLIER contacts in the last 12 months.
 - ``all``, ``any``: a list of conditions; ``not``: one condition.
 """
@@ -106,6 +111,11 @@ _FLAGS: dict[str, Callable[[ChildFacts], bool]] = {
     "thin": lambda f: f.thin,
     "disabled": lambda f: f.disabled,
     "early_help_declined": lambda f: f.early_help_declined,
+    "early_help_declined_before": lambda f: f.early_help_declined_before,
+    "only_carer": lambda f: f.only_carer,
+    "same_concern_again": lambda f: f.same_concern_again,
+    "escalating": lambda f: f.escalating,
+    "pattern_known": lambda f: f.pattern_known,
 }
 _COUNTS: dict[str, Callable[[ChildFacts], int]] = {
     "prior_contacts_at_least": lambda f: f.prior_contacts,
@@ -129,6 +139,18 @@ def evaluate(condition: Condition, facts: ChildFacts) -> bool:
         case Not(part):
             return not evaluate(part, facts)
     raise TypeError(f"not a condition: {condition!r}")
+
+
+def names_in(condition: Condition) -> frozenset[str]:
+    """Return every category and indicator a condition mentions."""
+    match condition:
+        case OneOf(key, values) if key in _LIST_ONLY:
+            return values
+        case AllOf(parts) | AnyOf(parts):
+            return frozenset().union(*(names_in(part) for part in parts))
+        case Not(part):
+            return names_in(part)
+    return frozenset()
 
 
 def parse_condition(node: object, line: int, problems: list[Problem]) -> Condition | None:

@@ -1,5 +1,9 @@
 """Screen a contact against a rulebook: floors, then the consent rule, then the repeat-contact step-up.
 
+The contact is a typed ``ContactInput``. The rules see what the referrer coded together with the suggestions the
+narrative reader found in the words; a rule that fires only because of a suggestion says so in its reason
+(``from_words`` and the fields the words came from), so the words can only ever raise a recommendation.
+
 For each child:
 1. Every rule is evaluated. The outcome, RAG and level are the highest floors among the rules that fired
    (nfa < signpost < early_help < assessment < strategy_discussion < immediate_protection; green < amber < red).
@@ -7,8 +11,9 @@ For each child:
 2. Consent: when the result is early_help and the family refused consent, the outcome becomes the rulebook's
    consent outcome (signpost) at the same level and RAG. Refusal never raises anything, and at levels 3-4 it
    changes nothing.
-3. Step-up: when any step-up fires (by default: two or more EARLIER contacts in 12 months, so this is the third;
-   or early help declined or failed before, so this contact shows the needs persist), the level rises by the
+3. Step-up: when any step-up fires (the default rulebook: a third contact in 12 months that repeats an earlier
+   concern or is more serious than the earlier ones; early help declined or failed before and concerns persist),
+   step-ups see the level reached so far (``escalating``); the level rises by the
    largest raise_levels among them (capped at 4). The outcome rises to at least the rulebook's outcome for the new
    level (early_help at level 2, or the consent outcome when consent was refused) and the RAG to at least the
    rulebook's RAG for the new level. A child already at level 4 keeps it; the step-up is still given as a reason.
@@ -22,13 +27,13 @@ its checks are the union of its children's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-from mash.screening.conditions import evaluate
+from mash.screening.conditions import Condition, evaluate, names_in
 from mash.screening.facts import ChildFacts, ChildHistory, build_facts
-from mash.screening.rulebook import Rule, Rulebook
+from mash.screening.inputs import ContactInput
+from mash.screening.rulebook import Rulebook
 from mash.screening.vocabulary import OUTCOMES, RAGS, outcome_rank, rag_rank
 
 
@@ -39,6 +44,7 @@ class Reason:
     rule: str
     text: str
     source: str
+    from_words: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,21 +73,30 @@ class ScreeningResult:
 
 
 def screen(
-    contact: Mapping[str, Any],
+    contact: ContactInput,
     received_at: dt.datetime,
     histories: Sequence[ChildHistory],
     rulebook: Rulebook,
 ) -> ScreeningResult:
-    """Screen a validated contact, child by child, and combine the children into one recommendation."""
-    facts = build_facts(
-        contact,
-        received_at,
-        histories,
-        non_mobile_infant_under_months=rulebook.non_mobile_infant_under_months,
-    )
+    """Screen a contact, child by child, and combine the children into one recommendation."""
+    months = rulebook.non_mobile_infant_under_months
+    facts = build_facts(contact, received_at, histories, non_mobile_infant_under_months=months)
     if not facts:
         raise ValueError("a contact needs at least one child")
-    children = tuple(screen_child(child, rulebook) for child in facts)
+    coded: tuple[ChildFacts | None, ...] = (None,) * len(facts)
+    words: dict[str, tuple[str, ...]] = {}
+    if contact.suggestions:
+        coded = build_facts(
+            contact, received_at, histories, non_mobile_infant_under_months=months, with_suggestions=False
+        )
+        for suggestion in contact.suggestions:
+            fields = words.get(suggestion.name, ())
+            if suggestion.field not in fields:
+                words[suggestion.name] = (*fields, suggestion.field)
+    children = tuple(
+        screen_child(child, rulebook, coded=coded_child, words=words)
+        for child, coded_child in zip(facts, coded, strict=True)
+    )
     ranked = sorted(children, key=_severity, reverse=True)
     reasons: dict[str, Reason] = {}
     for child in ranked:
@@ -98,14 +113,24 @@ def screen(
     )
 
 
-def screen_child(facts: ChildFacts, rulebook: Rulebook) -> ChildResult:
-    """Screen one child's facts against every rule, then apply the consent rule and the step-up."""
+def screen_child(
+    facts: ChildFacts,
+    rulebook: Rulebook,
+    *,
+    coded: ChildFacts | None = None,
+    words: dict[str, tuple[str, ...]] | None = None,
+) -> ChildResult:
+    """Screen one child's facts against every rule, then apply the consent rule and the step-up.
+
+    ``coded`` are the same child's facts without the narrative's suggestions; a rule that holds on ``facts`` but
+    not on ``coded`` came from the words (``words`` maps each suggested name to the fields it was found in).
+    """
     fired = sorted(
         (rule for rule in rulebook.rules if evaluate(rule.when, facts)),
         key=lambda rule: (outcome_rank(rule.outcome), rule.level, rag_rank(rule.rag)),
         reverse=True,
     )
-    reasons = [_reason(rule) for rule in fired]
+    reasons = [_reason(rule.id, rule.when, rule.reason, rule.source, facts, coded, words) for rule in fired]
     checks = frozenset().union(*(rule.checks for rule in fired))
     if fired:
         outcome = OUTCOMES[max(outcome_rank(rule.outcome) for rule in fired)]
@@ -123,7 +148,9 @@ def screen_child(facts: ChildFacts, rulebook: Rulebook) -> ChildResult:
         outcome = consent.becomes
         reasons.append(consent_reason)
 
-    step_ups = [step for step in rulebook.step_ups if evaluate(step.when, facts)]
+    reached = replace(facts, level_so_far=level)
+    reached_coded = None if coded is None else replace(coded, level_so_far=level)
+    step_ups = [step for step in rulebook.step_ups if evaluate(step.when, reached)]
     if step_ups:
         level = min(4, level + max(step.raise_levels for step in step_ups))
         floor = rulebook.outcome_by_level[level]
@@ -133,7 +160,9 @@ def screen_child(facts: ChildFacts, rulebook: Rulebook) -> ChildResult:
                 reasons.append(consent_reason)
         outcome = max(outcome, floor, key=outcome_rank)
         rag = max(rag, rulebook.rag_by_level[level], key=rag_rank)
-        reasons.extend(Reason(step.id, step.reason, step.source) for step in step_ups)
+        reasons.extend(
+            _reason(step.id, step.when, step.reason, step.source, reached, reached_coded, words) for step in step_ups
+        )
         checks = checks.union(*(step.checks for step in step_ups))
 
     return ChildResult(
@@ -146,8 +175,20 @@ def screen_child(facts: ChildFacts, rulebook: Rulebook) -> ChildResult:
     )
 
 
-def _reason(rule: Rule) -> Reason:
-    return Reason(rule.id, rule.reason, rule.source)
+def _reason(
+    rule_id: str,
+    when: Condition,
+    text: str,
+    source: str,
+    facts: ChildFacts,
+    coded: ChildFacts | None,
+    words: dict[str, tuple[str, ...]] | None,
+) -> Reason:
+    if coded is None or evaluate(when, coded):
+        return Reason(rule_id, text, source)
+    fields = sorted({field for name in names_in(when) for field in (words or {}).get(name, ())})
+    where = f" in the {' and '.join(fields)}" if fields else ""
+    return Reason(rule_id, f"{text} (Found in the referrer's words{where}.)", source, from_words=True)
 
 
 def _severity(child: ChildResult) -> tuple[int, int, int, int]:

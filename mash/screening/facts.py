@@ -1,7 +1,8 @@
-"""Turn a validated contact into the facts screening rules look at, one set per child.
+"""Turn a contact's typed input into the facts screening rules look at, one set per child.
 
 Concerns, indicators, consent and the referrer belong to the whole contact, so every child shares them; what
-differs between siblings is age, disability and history.
+differs between siblings is age, disability and history. Categories and indicators are what the referrer coded
+together with what the narrative reader found in the words and nobody dismissed: the words can only add.
 
 Age is taken on the date the contact was received in England (Europe/London), not in UTC.
 
@@ -12,7 +13,8 @@ Age bands:
   rulebook); or a child the referrer says cannot move independently (indicator ``not_independently_mobile``)
   when that child is recorded as disabled or is the only child in the contact. The disability flag alone does
   not make a child non-mobile: most disabled children walk.
-- ``under_13``, ``under_16``: completed years below 13 or 16 (born children only).
+- ``under_5``, ``under_13``, ``under_16``: completed years below 5, 13 or 16 (born children only; a baby past its
+  due date counts as under 5).
 - ``aged_16_17``: completed years of 16 or 17.
 - ``age_unknown``: neither a date of birth nor an expected date of delivery.
 
@@ -20,16 +22,20 @@ A child is identifiable when the contact gives a name, a date of birth, an expec
 number. A contact is anonymous for a child when the referrer's agency type is ``anonymous`` or the child is not
 identifiable; it is thin when it is anonymous, names no indicator other than history (``early_help_declined``)
 and does not say the child is in immediate danger.
+
+History (``ChildHistory``) is about EARLIER contacts only. When the earlier contacts' concerns are known, a repeat
+is judged by its pattern: ``same_concern_again`` (an earlier contact raised a concern of the same category, other
+than ``other``) and ``earlier_max_level`` (the highest level recommended earlier, for "escalating").
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from mash.screening.inputs import ChildInput, ContactInput
 from mash.screening.vocabulary import HISTORY_INDICATORS
 
 ENGLAND = "Europe/London"
@@ -37,10 +43,16 @@ ENGLAND = "Europe/London"
 
 @dataclass(frozen=True)
 class ChildHistory:
-    """What earlier records say about one child: counts EARLIER contacts only, never the one being screened."""
+    """What earlier records say about one child: counts EARLIER contacts only, never the one being screened.
+
+    ``earlier_categories`` and ``earlier_max_level`` are None when the pattern of earlier contacts is not known; a
+    repeat is then judged by its count alone.
+    """
 
     contacts_last_12_months: int = 0
     early_help_declined_or_failed: bool = False
+    earlier_categories: frozenset[str] | None = None
+    earlier_max_level: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,12 @@ class ChildFacts:
     thin: bool
     prior_contacts: int
     early_help_declined: bool
+    early_help_declined_before: bool = False
+    only_carer: bool = False
+    pattern_known: bool = False
+    same_concern_again: bool = False
+    earlier_max_level: int | None = None
+    level_so_far: int = 1
 
     @property
     def age_in_months(self) -> int | None:
@@ -71,31 +89,35 @@ class ChildFacts:
             return None
         return self.age_years * 12 + self.age_months
 
+    @property
+    def escalating(self) -> bool:
+        """Return whether this contact is more serious than every earlier one (known earlier levels only)."""
+        return self.earlier_max_level is not None and self.level_so_far > self.earlier_max_level
+
 
 def build_facts(
-    contact: Mapping[str, Any],
+    contact: ContactInput,
     received_at: dt.datetime,
     histories: Sequence[ChildHistory] = (),
     *,
     non_mobile_infant_under_months: int = 6,
+    with_suggestions: bool = True,
 ) -> tuple[ChildFacts, ...]:
-    """Build the facts for every child in a validated contact, in the order the children were given."""
+    """Build the facts for every child in a contact, in the order the children were given."""
     if received_at.tzinfo is None:
         raise ValueError("received_at must be an aware datetime")
-    children: Sequence[Mapping[str, Any]] = contact.get("children") or ()
+    children = contact.children
     if len(histories) > len(children):
         raise ValueError(f"{len(histories)} histories given for {len(children)} children")
     on = received_at.astimezone(ZoneInfo(ENGLAND)).date()
-    concerns: Mapping[str, Any] = contact.get("concerns") or {}
-    categories = frozenset(concerns.get("categories") or ())
-    indicators = frozenset(concerns.get("indicators") or ())
-    referrer: Mapping[str, Any] = contact.get("referrer") or {}
-    agency_type = str(referrer.get("agency_type") or "unknown")
-    consent: Mapping[str, Any] = contact.get("consent") or {}
-    consent_status = str(consent.get("status") or "not_sought")
-    immediate_danger = bool(contact.get("immediate_danger", False))
-    specific = bool(indicators - HISTORY_INDICATORS) or immediate_danger
+    categories = contact.categories
+    indicators = contact.indicators
+    if with_suggestions:
+        categories = categories | contact.suggested_categories
+        indicators = indicators | contact.suggested_indicators
+    specific = bool(indicators - HISTORY_INDICATORS) or contact.immediate_danger
     only_child = len(children) == 1
+    concerns = categories - {"other"}
 
     ages = [_age(child, on) for child in children]
     bands = [
@@ -107,9 +129,9 @@ def build_facts(
     facts = []
     for index, child in enumerate(children):
         history = histories[index] if index < len(histories) else ChildHistory()
-        identifiable = _identifiable(child)
-        anonymous = agency_type == "anonymous" or not identifiable
+        anonymous = contact.agency_type == "anonymous" or not child.identifiable
         years, months = ages[index] or (None, None)
+        known = history.earlier_categories is not None
         facts.append(
             ChildFacts(
                 index=index,
@@ -119,32 +141,27 @@ def build_facts(
                 age_months=months,
                 age_bands=bands[index],
                 household_age_bands=household,
-                disabled=bool(child.get("disability", False)),
-                consent=consent_status,
-                immediate_danger=immediate_danger,
-                agency_type=agency_type,
-                identifiable=identifiable,
+                disabled=child.disability,
+                consent=contact.consent,
+                immediate_danger=contact.immediate_danger,
+                agency_type=contact.agency_type,
+                identifiable=child.identifiable,
                 anonymous=anonymous,
                 thin=anonymous and not specific,
                 prior_contacts=history.contacts_last_12_months,
                 early_help_declined=(history.early_help_declined_or_failed or "early_help_declined" in indicators),
+                early_help_declined_before=history.early_help_declined_or_failed,
+                only_carer="sole_carer" in indicators or contact.adults_caring == 1,
+                pattern_known=known,
+                same_concern_again=known and bool(concerns & (history.earlier_categories or frozenset())),
+                earlier_max_level=history.earlier_max_level,
             )
         )
     return tuple(facts)
 
 
-def _as_date(value: object) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
-
-
-def _age(child: Mapping[str, Any], on: dt.date) -> tuple[int, int] | None:
-    born = _as_date(child.get("date_of_birth"))
+def _age(child: ChildInput, on: dt.date) -> tuple[int, int] | None:
+    born = child.date_of_birth
     if born is None:
         return None
     months = (on.year - born.year) * 12 + (on.month - born.month) - (1 if on.day < born.day else 0)
@@ -153,7 +170,7 @@ def _age(child: Mapping[str, Any], on: dt.date) -> tuple[int, int] | None:
 
 
 def _age_bands(
-    child: Mapping[str, Any],
+    child: ChildInput,
     age: tuple[int, int] | None,
     on: dt.date,
     indicators: frozenset[str],
@@ -161,31 +178,26 @@ def _age_bands(
     infant_months: int,
 ) -> frozenset[str]:
     bands: set[str] = set()
-    due = _as_date(child.get("expected_date_of_delivery"))
+    due = child.expected_date_of_delivery
     if age is None:
         if due is None:
             bands.add("age_unknown")
         else:
             bands.add("unborn")
             if due <= on:
-                bands.add("non_mobile_infant")
+                bands.update(("non_mobile_infant", "under_5"))
     else:
         years, months = age
         if years * 12 + months < infant_months:
             bands.add("non_mobile_infant")
+        if years < 5:
+            bands.add("under_5")
         if years < 13:
             bands.add("under_13")
         if years < 16:
             bands.add("under_16")
         if years in (16, 17):
             bands.add("aged_16_17")
-    if "not_independently_mobile" in indicators and (only_child or bool(child.get("disability", False))):
+    if "not_independently_mobile" in indicators and (only_child or child.disability):
         bands.add("non_mobile_infant")
     return frozenset(bands)
-
-
-def _identifiable(child: Mapping[str, Any]) -> bool:
-    return any(
-        child.get(field)
-        for field in ("first_name", "last_name", "date_of_birth", "expected_date_of_delivery", "nhs_number")
-    )

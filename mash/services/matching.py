@@ -127,6 +127,29 @@ def earlier_contacts(session: Session, contact: Contact, child: Child) -> int:
     )
 
 
+EarlierConcern = tuple[list[str], list[str], str, int | None]
+
+
+def earlier_concerns(session: Session, contact: Contact, child: Child) -> list[EarlierConcern]:
+    """Return each earlier contact in 12 months about the same child: categories, indicators, consent, level."""
+    known = aliased(Child)
+    rows = session.execute(
+        select(Contact.id, Contact.categories, Contact.indicators, Contact.consent_status, Recommendation.level)
+        .select_from(ChildMatch)
+        .join(known, known.id == ChildMatch.known_child_id)
+        .join(Contact, Contact.id == known.contact_id)
+        .outerjoin(Recommendation, Recommendation.contact_id == Contact.id)
+        .where(
+            _linked(child.id),
+            Contact.id != contact.id,
+            Contact.received_at >= contact.received_at - HISTORY_WINDOW,
+            Contact.received_at <= contact.received_at,
+        )
+    ).all()
+    unique = {row[0]: row for row in rows}
+    return [(list(r[1]), list(r[2]), r[3], r[4]) for r in unique.values()]
+
+
 def matches_for(session: Session, child_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Return the matches of some children with the earlier contact each points to; call inside a transaction."""
     known = aliased(Child)

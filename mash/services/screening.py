@@ -15,11 +15,11 @@ from mash.db import utcnow
 from mash.models import Contact, Recommendation, Team
 from mash.screening.clock import WorkingCalendar
 from mash.screening.engine import ScreeningResult, screen
-from mash.screening.facts import ChildHistory
 from mash.screening.narrative import load_reader
 from mash.screening.rulebook import Rulebook, RulebookError, default_rulebook, load_rulebook
 from mash.services import audit, matching, outbox, sharing, teams
 from mash.services.contacts import lock_contact
+from mash.services.screening_input import contact_input, histories
 from mash.settings import Settings
 
 SCREEN_CONTACT = "screen_contact"
@@ -37,40 +37,6 @@ def rulebook_for(path: str | None) -> Rulebook:
 def calendar() -> WorkingCalendar:
     """Return the England and Wales working calendar."""
     return WorkingCalendar()
-
-
-def contact_payload(contact: Contact) -> dict[str, Any]:
-    """Return the contact in the shape partners sent it, as the rules read it."""
-    return {
-        "referrer": {"agency_type": contact.agency_type},
-        "children": [
-            {
-                "first_name": child.first_name,
-                "last_name": child.last_name,
-                "date_of_birth": child.date_of_birth,
-                "expected_date_of_delivery": child.expected_date_of_delivery,
-                "gender": child.gender,
-                "nhs_number": child.nhs_number,
-                "disability": child.disability,
-            }
-            for child in contact.children
-        ],
-        "concerns": {"categories": contact.categories, "indicators": contact.indicators},
-        "immediate_danger": contact.immediate_danger,
-        "consent": {"status": contact.consent_status},
-    }
-
-
-def histories(session: Session, contact: Contact) -> list[ChildHistory]:
-    """Return what earlier records say about each child on the contact."""
-    declined = "early_help_declined" in contact.indicators
-    return [
-        ChildHistory(
-            contacts_last_12_months=matching.earlier_contacts(session, contact, child),
-            early_help_declined_or_failed=declined,
-        )
-        for child in contact.children
-    ]
 
 
 def _reasons(result: ScreeningResult) -> list[dict[str, str]]:
@@ -104,7 +70,7 @@ def screen_contact(session: Session, contact_id: str, settings: Settings, *, res
         matching.suggest_matches(session, contact)
         session.flush()
         result = screen(
-            contact_payload(contact),
+            contact_input(contact),
             contact.received_at,
             histories(session, contact),
             rulebook_for(settings.rulebook_path),
@@ -167,7 +133,7 @@ def explain_contact(session: Session, contact_id: str, settings: Settings) -> tu
             select(Contact).where(Contact.id == contact_id).options(selectinload(Contact.children))
         ).scalar_one()
         result = screen(
-            contact_payload(contact),
+            contact_input(contact),
             contact.received_at,
             histories(session, contact),
             rulebook_for(settings.rulebook_path),

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from mash.screening import ChildHistory, Rulebook, default_rulebook, explain, load_rulebook, screen
+from mash.screening import ChildHistory, Rulebook, ScreeningResult, default_rulebook, explain, load_rulebook, screen
+from tests.screening.builders import contact_input
 
 RECEIVED = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
@@ -38,6 +39,10 @@ def small(tmp_path: Path) -> Rulebook:
     return load_rulebook(path)
 
 
+def run(body: dict[str, Any], *args: Any) -> ScreeningResult:
+    return screen(contact_input(body), *args)
+
+
 def contact(categories: list[str], *dates_of_birth: dt.date, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "referrer": {"agency_type": "police"},
@@ -54,7 +59,7 @@ def contact(categories: list[str], *dates_of_birth: dt.date, **overrides: Any) -
 
 
 def test_contact_takes_the_highest_outcome_rag_and_level_independently(small: Rulebook) -> None:
-    result = screen(contact(["other"], dt.date(2015, 1, 1), dt.date(2010, 1, 1)), RECEIVED, [], small)
+    result = run(contact(["other"], dt.date(2015, 1, 1), dt.date(2010, 1, 1)), RECEIVED, [], small)
     young, older = result.children
     assert (young.outcome, young.rag, young.level) == ("strategy_discussion", "amber", 4)
     assert (older.outcome, older.rag, older.level) == ("assessment", "red", 3)
@@ -65,7 +70,7 @@ def test_contact_takes_the_highest_outcome_rag_and_level_independently(small: Ru
 
 
 def test_each_child_keeps_its_own_index_and_reasons(small: Rulebook) -> None:
-    result = screen(contact(["neglect"], dt.date(2010, 1, 1), dt.date(2015, 1, 1)), RECEIVED, [], small)
+    result = run(contact(["neglect"], dt.date(2010, 1, 1), dt.date(2015, 1, 1)), RECEIVED, [], small)
     assert [child.index for child in result.children] == [0, 1]
     assert [r.rule for r in result.children[0].reasons] == ["older", "help"]
     assert [r.rule for r in result.children[1].reasons] == ["young", "help"]
@@ -73,7 +78,7 @@ def test_each_child_keeps_its_own_index_and_reasons(small: Rulebook) -> None:
 
 
 def test_no_rule_fired_gives_nfa_with_the_fallback_reason(small: Rulebook) -> None:
-    result = screen(contact(["other"], dt.date(2000, 1, 1)), RECEIVED, [], small)
+    result = run(contact(["other"], dt.date(2000, 1, 1)), RECEIVED, [], small)
     assert (result.outcome, result.rag, result.level) == ("nfa", "green", 1)
     assert [(r.rule, r.text, r.source) for r in result.reasons] == [("nothing", "Nothing applies.", "Test")]
     assert result.checks == frozenset()
@@ -81,27 +86,27 @@ def test_no_rule_fired_gives_nfa_with_the_fallback_reason(small: Rulebook) -> No
 
 def test_consent_outcome_comes_from_the_rulebook(small: Rulebook) -> None:
     refused = contact(["neglect"], dt.date(2000, 1, 1), consent={"status": "refused", "reason": "No"})
-    result = screen(refused, RECEIVED, [], small)
+    result = run(refused, RECEIVED, [], small)
     assert (result.outcome, result.rag, result.level) == ("nfa", "green", 2)
     assert [r.rule for r in result.reasons] == ["help", "refused"]
 
 
 def test_step_up_raises_by_the_rulebooks_amount_and_adds_its_checks(small: Rulebook) -> None:
-    result = screen(contact(["neglect"], dt.date(2000, 1, 1)), RECEIVED, [ChildHistory(1)], small)
+    result = run(contact(["neglect"], dt.date(2000, 1, 1)), RECEIVED, [ChildHistory(1)], small)
     assert (result.outcome, result.rag, result.level) == ("strategy_discussion", "red", 4)
     assert result.checks == {"education"}
     assert [r.rule for r in result.reasons] == ["help", "twice-more"]
 
 
 def test_step_up_never_goes_past_level_4_or_lowers_rag(small: Rulebook) -> None:
-    result = screen(contact(["other"], dt.date(2010, 1, 1)), RECEIVED, [ChildHistory(1)], small)
+    result = run(contact(["other"], dt.date(2010, 1, 1)), RECEIVED, [ChildHistory(1)], small)
     assert (result.outcome, result.rag, result.level) == ("strategy_discussion", "red", 4)
 
 
 def test_default_rulebook_orders_reasons_by_severity() -> None:
     body = contact(["neglect", "domestic_abuse"], dt.date(2019, 4, 2))
     body["concerns"]["indicators"] = ["weapon_or_strangulation", "repeat_incidents", "injury"]
-    result = screen(body, RECEIVED, [], default_rulebook())
+    result = run(body, RECEIVED, [], default_rulebook())
     assert [r.rule for r in result.reasons] == [
         "da-high-risk",
         "da-repeated",
@@ -115,13 +120,13 @@ def test_default_rulebook_orders_reasons_by_severity() -> None:
 
 def test_a_contact_needs_a_child() -> None:
     with pytest.raises(ValueError, match="at least one child"):
-        screen(contact(["neglect"]), RECEIVED, [], default_rulebook())
+        run(contact(["neglect"]), RECEIVED, [], default_rulebook())
 
 
 def test_explain_shows_recommendation_reasons_and_each_child() -> None:
     body = contact(["neglect"], dt.date(2026, 8, 10), dt.date(2019, 4, 2))
     body["concerns"]["indicators"] = ["injury"]
-    result = screen(body, RECEIVED, [], default_rulebook())
+    result = run(body, RECEIVED, [], default_rulebook())
     due = dt.datetime(2026, 11, 23, 14, 0, tzinfo=dt.UTC)
     text = explain(result, decision_due_by=due)
     lines = text.splitlines()
@@ -136,7 +141,7 @@ def test_explain_shows_recommendation_reasons_and_each_child() -> None:
 
 
 def test_explain_without_a_due_time_or_checks() -> None:
-    result = screen(contact(["other"], dt.date(2015, 1, 1)), RECEIVED, [], default_rulebook())
+    result = run(contact(["other"], dt.date(2015, 1, 1)), RECEIVED, [], default_rulebook())
     text = explain(result)
     assert "Decision due by" not in text
     assert "MASH checks: none recommended" in text

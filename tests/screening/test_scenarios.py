@@ -22,6 +22,8 @@ import pytest
 import yaml
 
 from mash.screening import ChildHistory, ScreeningResult, default_rulebook, screen
+from mash.screening.inputs import ContactInput
+from tests.screening.builders import contact_input
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 DEFAULT_RECEIVED_AT = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
@@ -41,24 +43,26 @@ def load_scenarios() -> list[dict[str, Any]]:
 SCENARIOS = load_scenarios()
 
 
-def build_contact(trimmed: dict[str, Any]) -> dict[str, Any]:
-    concerns = trimmed["concerns"]
-    return {
-        "referrer": {"agency_type": "police", **trimmed.get("referrer", {})},
-        "children": trimmed["children"],
-        "adults": trimmed.get("adults", []),
-        "concerns": {"indicators": [], **concerns},
-        "immediate_danger": trimmed.get("immediate_danger", False),
-        "consent": trimmed.get("consent", {"status": "not_sought", "reason": "Not yet spoken to"}),
-    }
+def build_contact(trimmed: dict[str, Any]) -> ContactInput:
+    return contact_input(trimmed)
 
 
 def run(scenario: dict[str, Any]) -> ScreeningResult:
     received_at = DEFAULT_RECEIVED_AT
     if "received_at" in scenario:
         received_at = dt.datetime.fromisoformat(scenario["received_at"])
-    histories = [ChildHistory(**history) for history in scenario.get("histories", [])]
+    histories = [history_of(history) for history in scenario.get("histories", [])]
     return screen(build_contact(scenario["contact"]), received_at, histories, default_rulebook())
+
+
+def history_of(given: dict[str, Any]) -> ChildHistory:
+    earlier = given.get("earlier_categories")
+    return ChildHistory(
+        contacts_last_12_months=given.get("contacts_last_12_months", 0),
+        early_help_declined_or_failed=given.get("early_help_declined_or_failed", False),
+        earlier_categories=None if earlier is None else frozenset(earlier),
+        earlier_max_level=given.get("earlier_max_level"),
+    )
 
 
 def expected_rule_ids(scenario: dict[str, Any]) -> set[str]:
