@@ -14,6 +14,7 @@ from mash import db, jobs, metrics, problems
 from mash import logging as mash_logging
 from mash.api import contacts, flags, ops, reports, sharing, triage
 from mash.api.body import reject_personal_query
+from mash.screening.rulebook import require_statutory_floors
 from mash.settings import Settings
 
 log = structlog.get_logger("mash.http")
@@ -94,9 +95,13 @@ def _after_request(response: Response) -> Response:
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    """Build the MASH Front Door application from settings (read from the environment when not given)."""
+    """Build the MASH Front Door application from settings (read from the environment when not given).
+
+    Refuses (RulebookError) a configured rulebook that weakens a statutory floor.
+    """
     settings = settings or Settings.from_env()
     mash_logging.configure(settings.log_level)
+    require_statutory_floors(settings.rulebook_path)
     app = Flask(__name__)
     _configure(app, settings)
     db.init_app(app, db.make_engine(settings.database_url))

@@ -25,7 +25,7 @@ from mash.enums import AGENCY_TYPES, ROLES
 from mash.partners.simulator import MODES as SIMULATOR_MODES
 from mash.partners.simulator import serve as serve_simulator
 from mash.screening.explain import explain
-from mash.screening.rulebook import check_rulebook
+from mash.screening.rulebook import RulebookError, check_rulebook
 from mash.services import feedback, screening
 from mash.services.demo import load_demo
 from mash.services.users import UserInvalid, create_user
@@ -94,7 +94,7 @@ def rules() -> None:
     """Check and explain the screening rules."""
 
 
-@rules.command("check")
+@rules.command("check", with_appcontext=False)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def rules_check(path: Path) -> None:
     """Validate a rulebook file; name the line of every problem."""
@@ -198,5 +198,9 @@ def demo() -> None:
 
 
 def main(args: list[str] | None = None) -> None:
-    """Run the `mash` command."""
-    cli.main(args=sys.argv[1:] if args is None else args, prog_name="mash")
+    """Run the `mash` command; refuse to start with a rulebook that weakens a statutory floor."""
+    try:
+        cli.main(args=sys.argv[1:] if args is None else args, prog_name="mash")
+    except RulebookError as exc:
+        click.echo(f"mash: refusing to start with this rulebook\n{exc}", err=True)
+        raise SystemExit(1) from exc

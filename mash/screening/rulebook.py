@@ -12,6 +12,7 @@ import yaml
 
 from mash.screening.conditions import Condition, Problem, parse_condition, suggest
 from mash.screening.located import LocatedMap, line_of, load_located
+from mash.screening.statutory import weakened_floors
 from mash.screening.vocabulary import CHECK_AGENCIES, LEVELS, LEVELS_BY_OUTCOME, OUTCOMES, RAGS
 
 DEFAULT_RULEBOOK = Path(__file__).parent / "rulebooks" / "default.yaml"
@@ -30,7 +31,7 @@ _TOP_KEYS = frozenset(
         "rules",
     }
 )
-_RULE_KEYS = frozenset({"id", "when", "outcome", "rag", "level", "reason", "source", "checks"})
+_RULE_KEYS = frozenset({"id", "when", "outcome", "rag", "level", "reason", "source", "checks", "statutory"})
 _STEP_UP_KEYS = frozenset({"id", "when", "raise_levels", "reason", "source", "checks"})
 _CONSENT_KEYS = frozenset({"id", "becomes", "reason", "source"})
 _FALLBACK_KEYS = frozenset({"id", "reason", "source"})
@@ -48,6 +49,8 @@ class Rule:
     reason: str
     source: str
     checks: frozenset[str]
+    statutory: bool = False
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -114,16 +117,47 @@ class RulebookError(Exception):
 
 
 def check_rulebook(path: str | Path) -> list[Problem]:
-    """Return every problem in a rulebook file; an empty list means it is usable."""
-    return _read(Path(path))[1]
+    """Return every problem in a rulebook file, statutory floors it weakens included; empty means usable."""
+    return _read_checked(Path(path))[1]
 
 
 def load_rulebook(path: str | Path) -> Rulebook:
-    """Load a rulebook file, raising RulebookError listing every problem when it is not usable."""
+    """Load a rulebook file, raising RulebookError listing every problem when it cannot be read as a rulebook."""
     rulebook, problems = _read(Path(path))
     if problems or rulebook is None:
         raise RulebookError(path, problems)
     return rulebook
+
+
+def load_council_rulebook(path: str | Path) -> Rulebook:
+    """Load a rulebook the service will screen with; raise RulebookError if it weakens a statutory floor."""
+    rulebook, problems = _read_checked(Path(path))
+    if problems or rulebook is None:
+        raise RulebookError(path, problems)
+    return rulebook
+
+
+def require_statutory_floors(path: str | Path | None) -> None:
+    """Raise RulebookError when a council rulebook that can be read weakens a statutory floor.
+
+    A file that cannot be read as a rulebook is not refused here: each screening job fails on it, visibly, and
+    succeeds once the file is mended.
+    """
+    if path is None:
+        return
+    rulebook = _read(Path(path))[0]
+    if rulebook is None or Path(path).resolve() == DEFAULT_RULEBOOK.resolve():
+        return
+    weakened = weakened_floors(rulebook, default_rulebook())
+    if weakened:
+        raise RulebookError(path, weakened)
+
+
+def _read_checked(path: Path) -> tuple[Rulebook | None, list[Problem]]:
+    rulebook, problems = _read(path)
+    if rulebook is not None and path.resolve() != DEFAULT_RULEBOOK.resolve():
+        problems.extend(weakened_floors(rulebook, default_rulebook()))
+    return (rulebook if not problems else None), problems
 
 
 @functools.cache
@@ -205,9 +239,12 @@ class _Checker:
             allowed = " or ".join(str(n) for n in sorted(LEVELS_BY_OUTCOME[outcome]))
             self.problem(node.line_of("level"), f"level {level} does not fit outcome '{outcome}' (use {allowed})")
         reason, source, checks = self.text(node, "reason"), self.text(node, "source"), self.checks(node)
+        statutory = node.get("statutory", False)
+        if not isinstance(statutory, bool):
+            self.problem(node.line_of("statutory"), "'statutory' must be true or false")
         if when is None:
             return None
-        return Rule(rule_id, when, outcome, rag, level, reason, source, checks)
+        return Rule(rule_id, when, outcome, rag, level, reason, source, checks, statutory is True, node.line)
 
     def step_up(self, item: object) -> StepUp | None:
         node = self.mapping(item, "a step-up")

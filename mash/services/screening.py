@@ -16,7 +16,13 @@ from mash.models import Contact, Recommendation, Team
 from mash.screening.clock import WorkingCalendar
 from mash.screening.engine import ScreeningResult, screen
 from mash.screening.narrative import load_reader
-from mash.screening.rulebook import Rulebook, RulebookError, default_rulebook, load_rulebook
+from mash.screening.rulebook import (
+    Rulebook,
+    RulebookError,
+    default_rulebook,
+    load_council_rulebook,
+    require_statutory_floors,
+)
 from mash.services import audit, matching, outbox, sharing, teams
 from mash.services.contacts import lock_contact
 from mash.services.screening_input import contact_input, histories
@@ -30,7 +36,7 @@ log = structlog.get_logger(__name__)
 @cache
 def rulebook_for(path: str | None) -> Rulebook:
     """Return the configured rulebook, or the default one."""
-    return load_rulebook(path) if path else default_rulebook()
+    return load_council_rulebook(path) if path else default_rulebook()
 
 
 @cache
@@ -150,7 +156,12 @@ def rescreen_failed(session: Session, contact_id: str, error: str) -> None:
 
 
 def warm_up(settings: Settings) -> None:
-    """Load the rulebook, bank holidays and routing once, so that forked work-horses inherit them."""
+    """Load the rulebook, bank holidays and routing once, so that forked work-horses inherit them.
+
+    Raises RulebookError when the configured rulebook weakens a statutory floor; an unreadable one is logged
+    and fails each screening job until it is mended.
+    """
+    require_statutory_floors(settings.rulebook_path)
     try:
         rulebook_for(settings.rulebook_path)
     except RulebookError as exc:
