@@ -10,9 +10,9 @@ import structlog
 from flask import Flask, Response, current_app, g, request
 from flask_smorest import Api
 
-from mash import db, jobs, metrics, problems
+from mash import db, jobs, metrics, problems, web
 from mash import logging as mash_logging
-from mash.api import contacts, flags, ops, reports, sharing, triage
+from mash.api import contacts, flags, ops, reports, sharing, teams, triage
 from mash.api.body import reject_personal_query
 from mash.screening.rulebook import require_statutory_floors
 from mash.settings import Settings
@@ -52,6 +52,7 @@ def _init_api(app: Flask) -> None:
     api.register_blueprint(flags.blp)
     api.register_blueprint(sharing.blp)
     api.register_blueprint(reports.blp)
+    api.register_blueprint(teams.blp)
     app.register_blueprint(ops.blp)
     problems.init_app(app)
 
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     jobs.init_app(app, settings)
     metrics.init_app(app)
     _init_api(app)
+    web.init_app(app, settings)
     app.before_request(_before_request)
     app.after_request(_after_request)
     return app

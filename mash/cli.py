@@ -18,7 +18,7 @@ from rq.serializers import JSONSerializer
 from sqlalchemy.orm import configure_mappers
 from werkzeug.serving import run_simple
 
-from mash import jobs, migrations
+from mash import accounts_cli, jobs, migrations
 from mash.app import create_app
 from mash.db import get_session
 from mash.enums import AGENCY_TYPES, ROLES
@@ -43,10 +43,11 @@ def run(host: str, port: int) -> None:
     """Run the development server (with jobs in-process and the outbox sweep when REDIS_URL is unset)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     settings = app.config["MASH_SETTINGS"]
+    app.config["SESSION_COOKIE_SECURE"] = False  # the development server speaks plain HTTP
     if not settings.redis_url:
         jobs.start_sweeper(app.extensions["mash.relay"], settings.sweep_seconds)
     mode = "jobs on Redis" if settings.redis_url else "jobs in-process"
-    click.echo(f"MASH Front Door on http://{host}:{port}/api/v1/docs ({mode})")
+    click.echo(f"MASH Front Door on http://{host}:{port}/ (API docs at /api/v1/docs; {mode})")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
@@ -139,14 +140,18 @@ def users() -> None:
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--organisation", default=None, help="The partner's organisation (required for partners).")
 @click.option("--agency-type", type=click.Choice(AGENCY_TYPES), default=None)
-def users_create(name: str, role: str, organisation: str | None, agency_type: str | None) -> None:
+@click.option("--email", default=None, help="The address they sign in with (set a password with set-password).")
+def users_create(name: str, role: str, organisation: str | None, agency_type: str | None, email: str | None) -> None:
     """Create a user; the API token is printed alone on the last line."""
     try:
-        user, token = create_user(get_session(), name, role, organisation, agency_type)
+        user, token = create_user(get_session(), name, role, organisation, agency_type, email=email)
     except UserInvalid as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(f"created {user.role} {user.id} ({user.organisation})")
     click.echo(token)
+
+
+accounts_cli.register(cli, users)
 
 
 @cli.group()
@@ -195,6 +200,9 @@ def demo() -> None:
     click.echo(f"loaded {result.contacts} demonstration contacts ({result.replayed} were already there)")
     for name, token in result.tokens.items():
         click.echo(f"{name:<28} {token}")
+    click.echo("sign in at http://127.0.0.1:5000/ (demonstration passwords: never use these anywhere real)")
+    for name, (email, password) in result.sign_ins.items():
+        click.echo(f"{name:<28} {email:<44} {password}")
 
 
 def main(args: list[str] | None = None) -> None:

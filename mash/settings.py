@@ -83,6 +83,12 @@ class Settings:
     health: PartnerSettings = PartnerSettings()
     education: PartnerSettings = PartnerSettings()
     log_level: str = "INFO"
+    council_name: str = "Example Council"
+    session_idle_minutes: int = 30
+    session_max_hours: int = 10
+    sign_in_failures: int = 5
+    lockout_minutes: int = 15
+    secure_cookies: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -116,6 +122,11 @@ class Settings:
             health=PartnerSettings(env.get("MASH_HEALTH_URL") or None, env.get("MASH_HEALTH_TOKEN") or None),
             education=PartnerSettings(env.get("MASH_EDUCATION_URL") or None, env.get("MASH_EDUCATION_TOKEN") or None),
             log_level=env.get("MASH_LOG_LEVEL") or base.log_level,
+            council_name=env.get("MASH_COUNCIL_NAME") or base.council_name,
+            session_idle_minutes=_int(env, "MASH_SESSION_IDLE_MINUTES", base.session_idle_minutes),
+            session_max_hours=_int(env, "MASH_SESSION_MAX_HOURS", base.session_max_hours),
+            sign_in_failures=_int(env, "MASH_SIGN_IN_FAILURES", base.sign_in_failures),
+            lockout_minutes=_int(env, "MASH_LOCKOUT_MINUTES", base.lockout_minutes),
         )
 
     def with_overrides(self, **overrides: Any) -> Settings:

@@ -12,6 +12,7 @@ from flask import Flask
 
 from mash.screening.rulebook import DEFAULT_RULEBOOK
 from mash.settings import Settings
+from tests.conftest import count_rows
 
 MASH = str(Path(sys.executable).with_name("mash"))
 
@@ -71,3 +72,55 @@ def test_rules_explain_prints_the_rules_that_fired(client, partner, settings: Se
     assert created["reference"] in done.stdout
     assert "da-high-risk" in done.stdout
     assert "Decision due by" in done.stdout
+
+
+def test_accounts_and_teams_from_the_command_line(app: Flask, settings: Settings) -> None:
+    created = run(settings, "users", "create", "Sam Screener", "--role", "screener", "--email", "Sam@Council.example")
+    assert created.returncode == 0, created.stderr
+    first_token = created.stdout.splitlines()[-1]
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "MASH_LOG_LEVEL": "WARNING"}
+    weak = subprocess.run(
+        [MASH, "users", "set-password", "sam@council.example"],
+        env=env,
+        input="password123\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert weak.returncode != 0 and "too common" in weak.stderr
+    done = subprocess.run(
+        [MASH, "users", "set-password", "sam@council.example"],
+        env=env,
+        input="orange kettle harbour\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    listed = run(settings, "users", "list").stdout
+    assert "sam@council.example" in listed and "Sam Screener" in listed
+    rotated = run(settings, "users", "rotate-token", "sam@council.example")
+    new_token = rotated.stdout.splitlines()[-1]
+    client = app.test_client()
+    assert client.get("/api/v1/queue", headers={"Authorization": f"Bearer {first_token}"}).status_code == 401
+    assert client.get("/api/v1/queue", headers={"Authorization": f"Bearer {new_token}"}).status_code == 200
+    assert run(settings, "teams", "create", "Early Help West", "--kind", "early_help", "--cap", "12").returncode == 0
+    assert (
+        run(
+            settings, "teams", "add-member", "Early Help West", "Sam Screener", "--user", "sam@council.example"
+        ).returncode
+        == 0
+    )
+    assert run(settings, "teams", "update", "Early Help West", "--inactive").returncode == 0
+    assert "Early Help West (early_help, inactive): 0/12 children, 1 workers" in run(settings, "teams", "list").stdout
+    assert run(settings, "users", "deactivate", "sam@council.example").returncode == 0
+    assert client.get("/api/v1/queue", headers={"Authorization": f"Bearer {new_token}"}).status_code == 401
+
+
+def test_demo_twice_adds_nobody_twice_and_prints_sign_ins(app: Flask, settings: Settings) -> None:
+    first = run(settings, "demo")
+    assert first.returncode == 0, first.stderr
+    assert "screener@demo.mash.example" in first.stdout
+    users = count_rows(app, "users", "contacts")
+    assert run(settings, "demo").returncode == 0
+    assert count_rows(app, "users", "contacts") == users

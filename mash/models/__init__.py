@@ -1,6 +1,7 @@
 """Mapped classes, one module per concept; importing this package registers them all on Base.metadata."""
 
 from mash.models.audit import AuditEvent
+from mash.models.casework import Allocation, CaseNote
 from mash.models.contact import Adult, Child, Contact, ReferenceCounter, Referrer
 from mash.models.flag import Flag, FlagEvent
 from mash.models.idempotency import IdempotencyRecord
@@ -10,12 +11,14 @@ from mash.models.screening import Recommendation
 from mash.models.sharing import PartnerCircuit, SharingRecord
 from mash.models.team import Team, TeamMember
 from mash.models.triage import Claim, Decision, Feedback, NotificationEndpoint, Oversight
-from mash.models.user import ApiToken, User
+from mash.models.user import ApiToken, SignInAttempt, User
 
 __all__ = [
     "Adult",
+    "Allocation",
     "ApiToken",
     "AuditEvent",
+    "CaseNote",
     "Child",
     "ChildMatch",
     "Claim",
@@ -34,6 +37,7 @@ __all__ = [
     "ReferenceCounter",
     "Referrer",
     "SharingRecord",
+    "SignInAttempt",
     "Team",
     "TeamMember",
     "User",

@@ -39,6 +39,14 @@ class Permission(StrEnum):
     READ_SHARING_LEDGER = "read_sharing_ledger"
     DOWNLOAD_RETURNS = "download_returns"
     READ_METRICS = "read_metrics"
+    SEARCH_CHILDREN = "search_children"
+    WRITE_CASE_NOTES = "write_case_notes"
+    RECORD_CONSENT = "record_consent"
+    REOPEN = "reopen"
+    ALLOCATE = "allocate"
+    READ_TEAMS = "read_teams"
+    SET_UP_TEAMS = "set_up_teams"
+    MANAGE_ACCOUNTS = "manage_accounts"
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,18 @@ PERMISSIONS: Final[Mapping[Permission, Grant]] = MappingProxyType(
         ),
         Permission.DOWNLOAD_RETURNS: _grant((MANAGER, ADMIN), "Statutory returns are for managers and administrators."),
         Permission.READ_METRICS: _grant((MANAGER, ADMIN)),
+        Permission.SEARCH_CHILDREN: _grant(
+            (SCREENER, MANAGER, THERAPIST), "Child search is for screeners, managers and the therapist."
+        ),
+        Permission.WRITE_CASE_NOTES: _grant(
+            (SCREENER, MANAGER, THERAPIST), "Only screeners, managers and the therapist write case notes."
+        ),
+        Permission.RECORD_CONSENT: _grant((SCREENER, MANAGER), "Only screeners and managers record consent."),
+        Permission.REOPEN: _grant((MANAGER,), "Only managers reopen contacts."),
+        Permission.ALLOCATE: _grant((MANAGER,), "Only managers allocate work."),
+        Permission.READ_TEAMS: _grant(STAFF_ROLES, "Teams are for MASH staff."),
+        Permission.SET_UP_TEAMS: _grant((ADMIN,), "Only administrators set up teams."),
+        Permission.MANAGE_ACCOUNTS: _grant((ADMIN,), "Only administrators manage accounts."),
     }
 )
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from mash.db import utcnow
+from mash.enums import OUTCOMES
 from mash.models import Claim, Contact, Decision, Oversight, Recommendation, Team
-from mash.problems import Conflict, ContactNotFound, InvalidFields
+from mash.problems import Conflict, ContactNotFound, Forbidden, InvalidFields
 from mash.services import audit, feedback, teams
 from mash.services.callers import Caller, Permission
 from mash.services.contacts import lock_contact
@@ -20,6 +21,10 @@ DECIDABLE = ("awaiting_decision", "screening_failed")
 
 class DecisionAlreadyRecorded(Conflict):
     slug, title = "decision-already-recorded", "A decision has already been recorded for this contact"
+
+
+class OwnDecision(Forbidden):
+    slug, title = "own-decision", "A manager may not sign off a decision they made"
 
 
 class NothingToOversee(Conflict):
@@ -60,6 +65,18 @@ def _team(session: Session, team_id: str | None, outcome: str, contact: Contact,
     return routing.team.team_id if routing.team else None
 
 
+def is_override(rec: Recommendation | None, outcome: str, rag: str, children: list[dict[str, Any]]) -> bool:
+    """Say whether a decision (its outcome, RAG and each child's outcome) departs from the recommendation."""
+    if rec is None:
+        return True
+    recommended_by_child = {c["child_id"]: c["outcome"] for c in rec.children}
+    return (
+        outcome != rec.outcome
+        or rag != rec.rag
+        or any(c["outcome"] != recommended_by_child.get(c["child_id"], c["outcome"]) for c in children)
+    )
+
+
 def decide(
     session: Session,
     caller: Caller,
@@ -82,13 +99,7 @@ def decide(
             select(Recommendation).where(Recommendation.contact_id == contact.id)
         ).scalar_one_or_none()
         children = _children(contact, data["outcome"], data.get("children"))
-        recommended_by_child = {c["child_id"]: c["outcome"] for c in (rec.children if rec else [])}
-        override = (
-            rec is None
-            or data["outcome"] != rec.outcome
-            or data["rag"] != rec.rag
-            or any(c["outcome"] != recommended_by_child.get(c["child_id"], c["outcome"]) for c in children)
-        )
+        override = is_override(rec, data["outcome"], data["rag"], children)
         decision = Decision(
             contact_id=contact.id,
             decided_by=caller.user_id,
@@ -131,6 +142,8 @@ def oversee(session: Session, caller: Caller, contact_id: str, agree: bool, comm
             raise NothingToOversee(f"The contact is {contact.status}.")
         latest = latest_decision(session, contact.id)
         assert latest is not None
+        if latest.decided_by == caller.user_id:
+            raise OwnDecision("You made this decision: another manager must sign it off.")
         oversight = Oversight(
             contact_id=contact.id,
             decision_id=latest.id,
@@ -170,3 +183,36 @@ def history(session: Session, contact_id: str) -> tuple[list[Decision], list[Ove
         session.execute(select(Oversight).where(Oversight.contact_id == contact_id).order_by(Oversight.at)).scalars()
     )
     return decisions, oversights
+
+
+def below_recommendation(decision: Decision) -> bool:
+    """Say whether a decision chose a lower level of intervention than the recommendation."""
+    if decision.recommended_outcome is None:
+        return False
+    return OUTCOMES.index(decision.outcome) < OUTCOMES.index(decision.recommended_outcome)
+
+
+def awaiting_oversight(session: Session, caller: Caller) -> list[tuple[Contact, Decision]]:
+    """List decided contacts awaiting sign-off: overrides and decisions below the recommendation first, then oldest."""
+    caller.require(Permission.OVERSEE)
+    latest = (
+        select(Decision.contact_id, func.max(Decision.decided_at).label("at")).group_by(Decision.contact_id).subquery()
+    )
+    with session.begin():
+        rows = session.execute(
+            select(Contact, Decision)
+            .join(latest, latest.c.contact_id == Contact.id)
+            .join(Decision, (Decision.contact_id == Contact.id) & (Decision.decided_at == latest.c.at))
+            .where(Contact.status == "decided")
+            .order_by(Decision.decided_at)
+        ).all()
+        audit.record(session, caller, "oversight.list", [contact.id for contact, _ in rows])
+    found = [(contact, decision) for contact, decision in rows]
+    found.sort(key=lambda row: not (row[1].override or below_recommendation(row[1])))
+    return found
+
+
+def latest_of(session: Session, contact_id: str) -> Decision | None:
+    """Return the newest decision on a contact, in a transaction of its own."""
+    with session.begin():
+        return latest_decision(session, contact_id)

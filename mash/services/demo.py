@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from mash.db import utcnow
 from mash.models import Team, TeamMember
 from mash.partners.dataset import load_dataset
-from mash.services import contacts
+from mash.services import accounts, contacts
 from mash.services.callers import Caller
-from mash.services.users import create_user
+from mash.services.users import UserInvalid, create_user
 
 DEMO_CONTACTS = Path(__file__).resolve().parent.parent / "data" / "demo_contacts.yaml"
 
@@ -54,6 +54,7 @@ class DemoResult:
     tokens: dict[str, str]
     contacts: int
     replayed: int
+    sign_ins: dict[str, tuple[str, str]]
 
 
 def _teams(session: Session) -> None:
@@ -100,19 +101,34 @@ def _payload(entry: dict[str, Any], families: dict[str, Any], referrer: dict[str
     }
 
 
+def _demo_user(
+    session: Session, key: str, name: str, role: str, organisation: str | None = None, agency: str | None = None
+) -> tuple[Caller, str, str, str]:
+    """Create a demo user once (a second run issues a fresh token); return it, its token, email and password."""
+    email = f"{key.replace('_', '-')}@demo.mash.example"
+    password = f"demo {key.replace('_', ' ').replace('-', ' ')} front door"
+    try:
+        user, token = create_user(session, name, role, organisation, agency, email=email)
+    except UserInvalid:
+        user, token = accounts.rotate_token(session, email)
+    accounts.set_password(session, email, password)
+    return Caller.of(user), token, email, password
+
+
 def load_demo(session: Session) -> DemoResult:
-    """Load teams, users and contacts; running it again adds users but no duplicate contacts."""
+    """Load teams, users and contacts; running it again adds no user and no contact twice."""
     _teams(session)
     tokens: dict[str, str] = {}
+    sign_ins: dict[str, tuple[str, str]] = {}
     callers: dict[str, Caller] = {}
     for role in ("screener", "manager", "therapist", "admin"):
-        user, token = create_user(session, f"Demo {role}", role)
-        tokens[role] = token
-        callers[role] = Caller.of(user)
+        callers[role], tokens[role], *sign_in = _demo_user(session, role, f"Demo {role}", role)
+        sign_ins[role] = (sign_in[0], sign_in[1])
     for key, (name, organisation, agency) in PARTNERS.items():
-        user, token = create_user(session, name, "partner", organisation, agency)
-        tokens[f"partner:{key}"] = token
-        callers[key] = Caller.of(user)
+        callers[key], tokens[f"partner:{key}"], *sign_in = _demo_user(
+            session, f"partner-{key}", name, "partner", organisation, agency
+        )
+        sign_ins[f"partner:{key}"] = (sign_in[0], sign_in[1])
     families = {family["id"]: family for family in load_dataset()["families"]}
     entries = yaml.safe_load(DEMO_CONTACTS.read_text(encoding="utf-8"))
     made = replayed = 0
@@ -130,4 +146,4 @@ def load_demo(session: Session) -> DemoResult:
         )
         made += not result.replayed
         replayed += result.replayed
-    return DemoResult(tokens, made, replayed)
+    return DemoResult(tokens, made, replayed, sign_ins)

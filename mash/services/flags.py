@@ -105,8 +105,9 @@ def record_consultation(
     held_on: date,
     participants: list[str],
     agreed: str,
+    hypotheses: str | None = None,
 ) -> Flag:
-    """Record a systemic consultation held about a flagged contact: when, who took part, what was agreed."""
+    """Record a systemic consultation held about a flagged contact: when, who took part, hypotheses, what was agreed."""
     caller.require(Permission.WORK_FLAGS)
     with session.begin():
         flag = _lock_open(session, flag_id)
@@ -118,6 +119,7 @@ def record_consultation(
             consultation_date=held_on,
             participants=list(participants),
             agreed=agreed,
+            note=hypotheses,
         )
         audit.record(session, caller, "flag.consultation", [flag.contact_id], detail={"flag_id": flag.id})
     return flag

@@ -70,10 +70,11 @@ def list_queue(
     rag: str | None = None,
     overdue: bool | None = None,
     flagged: bool | None = None,
+    claimed: str | None = None,
     limit: int = 50,
     cursor: str | None = None,
 ) -> QueuePage:
-    """List contacts awaiting a decision: red, then amber, then green, each by decision deadline."""
+    """List contacts awaiting a decision: red, then amber, then green, each by deadline (`claimed`: mine, unclaimed)."""
     caller.require(Permission.READ_QUEUE)
     now = utcnow()
     open_flag = exists().where(Flag.contact_id == Contact.id, Flag.status == "open")
@@ -91,6 +92,10 @@ def list_queue(
         query = query.where(Recommendation.decision_due_by < now if overdue else Recommendation.decision_due_by >= now)
     if flagged is not None:
         query = query.where(open_flag if flagged else ~open_flag)
+    if claimed == "mine":
+        query = query.where(Claim.user_id == caller.user_id)
+    elif claimed == "unclaimed":
+        query = query.where(Claim.contact_id.is_(None))
     if cursor:
         query = query.where(_after(cursor))
     query = query.order_by(RAG_ORDER, Recommendation.decision_due_by, Contact.id).limit(limit + 1)

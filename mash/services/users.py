@@ -32,6 +32,7 @@ def create_user(
     role: str,
     organisation: str | None = None,
     agency_type: str | None = None,
+    email: str | None = None,
 ) -> tuple[User, str]:
     """Create a user with a fresh API token; return both (the token is never stored in clear)."""
     if role not in ROLES:
@@ -43,13 +44,19 @@ def create_user(
             raise UserInvalid("a partner needs --agency-type, one of the contract's agency types")
     if not name.strip():
         raise UserInvalid("a user needs a name")
+    email = email.strip().casefold() if email else None
+    if email is not None and "@" not in email:
+        raise UserInvalid("an email address needs an @")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with session.begin():
+        if email is not None and session.execute(select(User.id).where(User.email == email)).first():
+            raise UserInvalid("another account has that email address")
         user = User(
             name=name,
             role=role,
             organisation=organisation or STAFF_ORGANISATION,
             agency_type=agency_type,
+            email=email,
         )
         user.tokens.append(ApiToken(token_hash=hash_token(token)))
         session.add(user)

@@ -19,7 +19,8 @@ def _demo_tokens(env: dict[str, str]) -> dict[str, str]:
     done = subprocess.run([MASH, "demo"], env=env, capture_output=True, text=True, timeout=120, check=True)
     lines = done.stdout.strip().splitlines()
     assert lines[0].startswith("loaded 40 demonstration contacts")
-    return dict(line.split() for line in lines[1:])
+    tokens = lines[1 : next(n for n, line in enumerate(lines) if line.startswith("sign in at"))]
+    return dict(line.split() for line in tokens)
 
 
 def test_a_realistic_day(make_redis_app, redis_url, settings: Settings, start_worker, httpserver: HTTPServer) -> None:

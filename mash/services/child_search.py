@@ -1,0 +1,119 @@
+"""Finding a child the service already knows, by name, date of birth or NHS number, with their contacts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from mash.db import utcnow
+from mash.matching import Person, candidate_keys, score
+from mash.matching.keys import DOB_KEY, SURNAME_YEAR_KEY
+from mash.models import Child, Contact, Decision, Recommendation
+from mash.problems import InvalidFields
+from mash.services import audit
+from mash.services.callers import Caller, Permission
+
+MAX_CANDIDATES = 500
+MAX_RESULTS = 25
+
+
+@dataclass(frozen=True)
+class Found:
+    """A child record that may be the child searched for, how well it matches, and its contact."""
+
+    child: Child
+    score: float
+    band: str
+    reasons: tuple[str, ...]
+    contact_id: str
+    reference: str
+    received_at: datetime
+    outcome: str | None
+
+
+def _clauses(first_name: str | None, last_name: str | None, born: date | None, nhs_number: str | None) -> list[Any]:
+    keys = candidate_keys(first_name, last_name, born)
+    clauses: list[Any] = []
+    if nhs_number:
+        clauses.append(Child.nhs_number == nhs_number)
+    dobs = [date.fromisoformat(value) for kind, value in keys if kind == DOB_KEY]
+    if dobs:
+        clauses.append(Child.date_of_birth.in_(dobs))
+    years = [value for kind, value in keys if kind == SURNAME_YEAR_KEY]
+    if years:
+        clauses.append(Child.surname_year.in_(years))
+    if born is None and last_name:
+        clauses.append(func.lower(Child.last_name) == last_name.strip().lower())
+    return clauses
+
+
+def search(
+    session: Session,
+    caller: Caller,
+    *,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    date_of_birth: date | None = None,
+    nhs_number: str | None = None,
+) -> list[Found]:
+    """Return the children who may be the one described, best first, and record whose records were seen."""
+    caller.require(Permission.SEARCH_CHILDREN)
+    if not any((first_name, last_name, date_of_birth, nhs_number)):
+        raise InvalidFields(
+            "Give at least one detail of the child.",
+            errors={"last_name": ["Enter a name, a date of birth or an NHS number"]},
+        )
+    wanted = Person(first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, nhs_number=nhs_number)
+    clauses = _clauses(first_name, last_name, date_of_birth, nhs_number)
+    latest_outcome = (
+        select(Decision.outcome)
+        .where(Decision.contact_id == Contact.id)
+        .order_by(Decision.decided_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    with session.begin():
+        rows = (
+            session.execute(
+                select(Child, Contact.reference, Contact.received_at, latest_outcome, Recommendation.outcome)
+                .join(Contact, Contact.id == Child.contact_id)
+                .outerjoin(Recommendation, Recommendation.contact_id == Contact.id)
+                .where(or_(*clauses))
+                .limit(MAX_CANDIDATES)
+            ).all()
+            if clauses
+            else []
+        )
+        found = []
+        for child, reference, received_at, decided, recommended in rows:
+            result = score(
+                wanted,
+                Person(child.first_name, child.last_name, child.date_of_birth, child.nhs_number),
+            )
+            if result.band in ("likely", "possible"):
+                found.append(
+                    Found(
+                        child,
+                        result.score,
+                        result.band,
+                        result.evidence,
+                        child.contact_id,
+                        reference,
+                        received_at,
+                        decided or recommended,
+                    )
+                )
+        found.sort(key=lambda f: (-f.score, -f.received_at.timestamp()))
+        found = found[:MAX_RESULTS]
+        audit.record(
+            session,
+            caller,
+            "child.search",
+            list(dict.fromkeys(f.contact_id for f in found)),
+            at=utcnow(),
+        )
+    return found

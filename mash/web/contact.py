@@ -1,0 +1,187 @@
+"""The contact page: everything submitted, the recommendation and its reasons, history, matches, checks and flags."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from mash.api.views import staff_view
+from mash.db import get_session, utcnow
+from mash.problems import ContactNotFound, Problem
+from mash.services import casework, contacts, flags, matching, queue, sharing
+from mash.services.callers import Permission
+from mash.web import words
+from mash.web.auth import current_caller, page
+from mash.web.blueprint import bp
+
+CASEWORKERS = ("screener", "manager", "therapist")
+DECIDERS = ("screener", "manager")
+AGENCIES = {"police": "Police", "health": "Health", "education": "Education"}
+
+
+def contact_id(reference: str) -> str:
+    """Return the id of the contact a page address names, or answer 404."""
+    try:
+        return casework.contact_id_for(get_session(), reference)
+    except ContactNotFound:
+        abort(404)
+
+
+def act(reference: str, anchor: str, done: str, use_case: Callable[[str], object]) -> Response:
+    """Run one use case on a contact from a form; flash its outcome, or its problem linked to the field, and go back."""
+    found = contact_id(reference)
+    try:
+        use_case(found)
+    except Problem as problem:
+        for field, messages in (problem.errors or {"": [problem.detail]}).items():
+            flash(messages[0], f"error:{field.replace('_', '-') or anchor}")
+        return redirect(url_for("web.contact", reference=reference) + f"#{anchor}")
+    flash(done, "success")
+    return redirect(url_for("web.contact", reference=reference))
+
+
+def _histories(session: Any, children: list[Any]) -> dict[str, dict[str, Any]]:
+    return {child["id"]: matching.child_history(session, current_caller(), child["id"]) for child in children}
+
+
+@bp.get("/contacts/<reference>", endpoint="contact")
+@page(Permission.READ_CHILD_HISTORY)
+def contact_page(reference: str) -> str:
+    """Show one contact to staff, recording the read as the API does."""
+    session = get_session()
+    caller = current_caller()
+    found = contacts.get_contact(session, caller, contact_id(reference))
+    view = staff_view(session, found)
+    today = utcnow().date()
+    for child in view["children"]:
+        child["age"] = words.age(child["date_of_birth"], child["expected_date_of_delivery"], today)
+    return render_template(
+        "contact.html",
+        c=view,
+        histories=_histories(session, view["children"]),
+        notes=casework.notes(session, found.id),
+        holder=casework.claim_holder(session, found.id),
+        allocation=casework.allocation_of(session, found.id),
+        words=words,
+        now=utcnow(),
+        agencies=AGENCIES,
+        can_decide=caller.may(Permission.DECIDE),
+    )
+
+
+@bp.post("/contacts/<reference>/claim", endpoint="claim")
+@page(Permission.DECIDE)
+def claim(reference: str) -> Response:
+    """Take the contact to work on it."""
+    minutes = current_app.config["MASH_SETTINGS"].claim_minutes
+    return act(
+        reference,
+        "claim",
+        f"You have claimed {reference} for {minutes} minutes",
+        lambda cid: queue.take(get_session(), current_caller(), cid, minutes),
+    )
+
+
+@bp.post("/contacts/<reference>/release", endpoint="release")
+@page(Permission.DECIDE)
+def release(reference: str) -> Response:
+    """Give up the claim."""
+    return act(
+        reference,
+        "claim",
+        f"You have released {reference}",
+        lambda cid: queue.release(get_session(), current_caller(), cid),
+    )
+
+
+@bp.post("/contacts/<reference>/matches/<match_id>/<any(confirm, reject, undo):action>", endpoint="match")
+@page(Permission.DECIDE)
+def match(reference: str, match_id: str, action: str) -> Response:
+    """Confirm, reject or undo a possible match."""
+    said = {"confirm": "Match confirmed", "reject": "Match rejected", "undo": "Match decision undone"}[action]
+    return act(
+        reference,
+        "matches",
+        said,
+        lambda _cid: matching.decide_match(get_session(), current_caller(), match_id, action),
+    )
+
+
+@bp.post("/contacts/<reference>/checks", endpoint="checks")
+@page(Permission.SHARE_INFORMATION)
+def checks(reference: str) -> Response:
+    """Ask partner agencies what they hold."""
+    form = request.form
+    return act(
+        reference,
+        "agencies",
+        "Checks requested",
+        lambda cid: sharing.request_checks(
+            get_session(),
+            current_caller(),
+            cid,
+            form.getlist("agencies"),
+            form.get("purpose", ""),
+            form.get("legal_basis", ""),
+            form.get("without_consent_reason") or None,
+            current_app.config["MASH_SETTINGS"],
+        ),
+    )
+
+
+@bp.post("/contacts/<reference>/notes", endpoint="note")
+@page(Permission.WRITE_CASE_NOTES)
+def note(reference: str) -> Response:
+    """Write a case note."""
+    text = request.form.get("text", "")
+    return act(
+        reference,
+        "text",
+        "Note added",
+        lambda cid: casework.add_note(get_session(), current_caller(), cid, text),
+    )
+
+
+@bp.post("/contacts/<reference>/consent", endpoint="consent")
+@page(Permission.RECORD_CONSENT)
+def consent(reference: str) -> Response:
+    """Record consent given or refused after the contact arrived."""
+    status, detail = request.form.get("status", ""), request.form.get("detail", "")
+    return act(
+        reference,
+        "status",
+        "Consent recorded: the contact will be screened again",
+        lambda cid: casework.record_consent(get_session(), current_caller(), cid, status, detail),
+    )
+
+
+@bp.post("/contacts/<reference>/flag", endpoint="flag")
+@page(Permission.WORK_FLAGS)
+def flag(reference: str) -> Response:
+    """Flag the contact for systemic consultation."""
+    text = request.form.get("flag_note", "").strip()
+    if not text:
+        flash("Enter why you are flagging this contact", "error:flag-note")
+        return redirect(url_for("web.contact", reference=reference) + "#flag-note")
+    return act(
+        reference,
+        "flag-note",
+        "Contact flagged for systemic consultation",
+        lambda cid: flags.raise_flag(get_session(), current_caller(), cid, "systemic_consultation", text),
+    )
+
+
+@bp.post("/contacts/<reference>/reopen", endpoint="reopen")
+@page(Permission.REOPEN)
+def reopen(reference: str) -> Response:
+    """Reopen a closed contact with a reason."""
+    reason = request.form.get("reason", "")
+    return act(
+        reference,
+        "reason",
+        "Contact reopened for a new decision",
+        lambda cid: casework.reopen(get_session(), current_caller(), cid, reason),
+    )

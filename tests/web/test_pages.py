@@ -1,0 +1,273 @@
+"""The staff pages through a test client: the queue, a contact, a decision, oversight, flags, teams and accounts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from tests.api.helpers import AMBER, GREEN, RED, child, contact, post_contact, post_json
+from tests.conftest import count_rows
+from tests.web.conftest import Person, csrf_token, sign_in
+
+
+def _post(client: FlaskClient, path: str, data: dict[str, Any], page: str) -> Any:
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, page)}, follow_redirects=True)
+
+
+def _reference(app: Flask, contact_id: str) -> str:
+    with app.extensions["mash.engine"].connect() as conn:
+        return str(conn.execute(text("SELECT reference FROM contacts WHERE id = :id"), {"id": contact_id}).scalar())
+
+
+def _audit(app: Flask, contact_id: str) -> list[str]:
+    with app.extensions["mash.engine"].connect() as conn:
+        rows = conn.execute(
+            text("SELECT action FROM audit_events WHERE contact_id = :id ORDER BY at, action"), {"id": contact_id}
+        )
+        return [row[0] for row in rows]
+
+
+def _decide(client: FlaskClient, reference: str, **answers: str) -> Any:
+    page = f"/contacts/{reference}/decision"
+    data = {"outcome-0": "assessment", "rag": "red", "rationale": "Seen the history.", **answers}
+    return _post(client, page, data, page)
+
+
+def test_the_queue_shows_red_first_with_words_for_rag_and_time(
+    app: Flask, client: FlaskClient, person: Callable[..., Person]
+) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    post_contact(client, police.headers, contact("G", **GREEN))
+    post_contact(client, police.headers, contact("A", **AMBER))
+    red = post_contact(client, police.headers, contact("R", **RED))
+    sign_in(client, person("screener"))
+    page = client.get("/queue").get_data(as_text=True)
+    references = re.findall(r'href="/contacts/(MASH-[0-9-]+)"', page)
+    assert references[0] == _reference(app, red) and len(references) == 3
+    assert ">\n  Red\n</strong>" in page or re.search(r"govuk-tag--red[^>]*>\s*Red\s*<", page)
+    assert "left" in page
+    assert "Unclaimed" in client.get("/queue?show=unclaimed").get_data(as_text=True)
+    assert "No contacts to show here" in client.get("/queue?show=mine").get_data(as_text=True)
+
+
+def test_the_contact_page_shows_the_reasons_and_is_audited_like_the_api(
+    app: Flask, client: FlaskClient, person
+) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    red = post_contact(client, police.headers, contact("R", **RED))
+    reference = _reference(app, red)
+    sign_in(client, person("screener"))
+    before = _audit(app, red)
+    page = client.get(f"/contacts/{reference}").get_data(as_text=True)
+    assert "Strategy discussion" in page and "Source:" in page
+    assert "What are we worried about?" in page and "What is working well?" in page
+    added = sorted(set(_audit(app, red)) - set(before))
+    assert added == ["child.history", "contact.read"]
+
+
+def test_partner_free_text_is_escaped(app: Flask, client: FlaskClient, person) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    body = contact("X", **RED)
+    body["concerns"]["summary"] = "<script>alert(1)</script>"
+    reference = _reference(app, post_contact(client, police.headers, body))
+    sign_in(client, person("screener"))
+    page = client.get(f"/contacts/{reference}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_screener_claims_and_decides_with_an_override(app: Flask, client: FlaskClient, person) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    red = post_contact(client, police.headers, contact("R", **RED))
+    reference = _reference(app, red)
+    sign_in(client, person("screener"))
+    claimed = _post(client, f"/contacts/{reference}/claim", {}, f"/contacts/{reference}")
+    assert "You have claimed" in claimed.get_data(as_text=True)
+    asks = _decide(client, reference, **{"outcome-0": "early_help", "rag": "amber"})
+    assert "say why you are overriding it" in asks.get_data(as_text=True)
+    check = _decide(
+        client, reference, **{"outcome-0": "early_help", "rag": "amber", "override_reason": "Mother has left."}
+    )
+    page = check.get_data(as_text=True)
+    assert "Check your answers" in page and "Record decision" in page and "Mother has left." in page
+    assert count_rows(app, "decisions") == {"decisions": 0}
+    recorded = _decide(
+        client,
+        reference,
+        **{"outcome-0": "early_help", "rag": "amber", "override_reason": "Mother has left.", "step": "record"},
+    )
+    assert f"Decision recorded for {reference}" in recorded.get_data(as_text=True)
+    with app.extensions["mash.engine"].connect() as conn:
+        override, rationale = conn.execute(text("SELECT override, rationale FROM decisions")).one()
+    assert override and "Mother has left." in rationale
+
+
+def test_a_second_screener_cannot_decide_a_claimed_contact(app: Flask, person) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    first, second = app.test_client(), app.test_client()
+    red = post_contact(first, police.headers, contact("R", **RED))
+    reference = _reference(app, red)
+    sign_in(first, person("screener", "First Screener"))
+    sign_in(second, person("screener", "Second Screener"))
+    _post(first, f"/contacts/{reference}/claim", {}, f"/contacts/{reference}")
+    assert "Claimed by First Screener" in second.get(f"/contacts/{reference}").get_data(as_text=True)
+    refused = _decide(second, reference, **{"outcome-0": "strategy_discussion", "step": "record"})
+    assert "Held by First Screener" in refused.get_data(as_text=True)
+    assert count_rows(app, "decisions") == {"decisions": 0}
+
+
+def test_a_manager_signs_off_but_not_their_own_decision(app: Flask, client: FlaskClient, person) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    screener, manager = person("screener"), person("manager")
+    ids = [post_contact(client, police.headers, contact(ref, **RED)) for ref in ("R1", "R2")]
+    post_json(
+        client,
+        f"/api/v1/contacts/{ids[0]}/decision",
+        screener.headers,
+        {"outcome": "nfa", "rag": "green", "rationale": "No role."},
+    )
+    post_json(
+        client,
+        f"/api/v1/contacts/{ids[1]}/decision",
+        manager.headers,
+        {"outcome": "strategy_discussion", "rag": "red", "rationale": "As recommended."},
+    )
+    own = post_json(client, f"/api/v1/contacts/{ids[1]}/oversight", manager.headers, {"agree": True})
+    assert own.status_code == 403 and own.get_json()["type"].endswith("own-decision")
+    sign_in(client, manager)
+    listing = client.get("/oversight").get_data(as_text=True)
+    first, second = _reference(app, ids[0]), _reference(app, ids[1])
+    assert listing.index(first) < listing.index(second) and "Below recommendation" in listing
+    assert "your decision" in listing
+    done = _post(client, f"/contacts/{first}/oversight", {"agree": "yes"}, f"/contacts/{first}/oversight")
+    assert f"{first} signed off and closed" in done.get_data(as_text=True)
+    refused = _post(client, f"/contacts/{second}/oversight", {"agree": "yes"}, f"/contacts/{second}/oversight")
+    assert "another manager must sign it off" in refused.get_data(as_text=True)
+    disagree = _post(client, f"/contacts/{second}/oversight", {"agree": "no"}, f"/contacts/{second}/oversight")
+    assert "Enter a comment saying why you disagree" in disagree.get_data(as_text=True)
+
+
+def test_the_therapist_flags_and_records_a_consultation(app: Flask, client: FlaskClient, person) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    reference = _reference(app, post_contact(client, police.headers, contact("R", **RED)))
+    sign_in(client, person("therapist"))
+    _post(client, f"/contacts/{reference}/flag", {"flag_note": "Third contact this year."}, f"/contacts/{reference}")
+    worklist = client.get("/flags").get_data(as_text=True)
+    flag_path = re.search(r'href="(/flags/[^"]+)"', worklist).group(1)  # type: ignore[union-attr]
+    assert "Due" in worklist
+    data = {
+        "action": "consultation",
+        "held-day": "2",
+        "held-month": "11",
+        "held-year": "2026",
+        "participants": "Therapist\nScreener",
+        "hypotheses": "Stress of the move.",
+        "agreed": "Offer family network meeting.",
+    }
+    page = _post(client, flag_path, data, flag_path).get_data(as_text=True)
+    assert "Consultation recorded" in page and "Offer family network meeting." in page
+    assert "Stress of the move." in page
+
+
+def test_an_administrator_creates_a_team_and_a_user_who_signs_in(client: FlaskClient, person) -> None:
+    sign_in(client, person("admin"))
+    made = _post(client, "/admin/teams", {"name": "Family Help East", "kind": "early_help"}, "/admin/teams")
+    assert "Team Family Help East created" in made.get_data(as_text=True)
+    bad = _post(
+        client,
+        "/admin/users",
+        {"name": "New Screener", "email": "new@council.example", "role": "screener", "password": "short"},
+        "/admin/users",
+    )
+    assert 'href="#password"' in bad.get_data(as_text=True)
+    created = _post(
+        client,
+        "/admin/users",
+        {"name": "New Screener", "email": "new@council.example", "role": "screener", "password": "river otter lantern"},
+        "/admin/users",
+    ).get_data(as_text=True)
+    assert "Account created for New Screener" in created and re.search(r"mash_[A-Za-z0-9_-]{20,}", created)
+    newcomer = Person("New Screener", "screener", "new@council.example", "river otter lantern", "")
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/admin/users")})
+    assert sign_in(client, newcomer).get("/").headers["Location"].endswith("/queue")
+
+
+def test_teams_api_and_allocation_change_caseloads(app: Flask, client: FlaskClient, person) -> None:
+    admin, manager = person("admin"), person("manager")
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    team = post_json(client, "/api/v1/teams", admin.headers, {"name": "Assessment A", "kind": "assessment"})
+    assert team.status_code == 201
+    team_id = team.get_json()["id"]
+    assert post_json(client, "/api/v1/teams", manager.headers, {"name": "X", "kind": "assessment"}).status_code == 403
+    patched = client.patch(
+        f"/api/v1/teams/{team_id}",
+        json={"caseload_cap": 12, "add_members": [{"name": "Worker One"}]},
+        headers=admin.headers,
+    )
+    assert patched.status_code == 200 and patched.get_json()["capacity"] == 12
+    member_id = patched.get_json()["members"][0]["id"]
+    body = contact("R", **RED, children=[child("Ann", "Lee", "2018-01-01"), child("Bob", "Lee", "2019-01-01")])
+    cid = post_contact(client, police.headers, body)
+    post_json(
+        client,
+        f"/api/v1/contacts/{cid}/decision",
+        manager.headers,
+        {"outcome": "assessment", "rag": "red", "rationale": "x"},
+    )
+    reference = _reference(app, cid)
+    sign_in(client, manager)
+    _post(client, "/teams/allocate", {"reference": reference, "member_id": member_id}, "/teams")
+    caseload = client.get("/api/v1/teams", headers=manager.headers).get_json()["items"][0]["caseload"]
+    assert caseload == 2
+    _post(client, f"/teams/close/{reference}", {}, "/teams")
+    assert client.get("/api/v1/teams", headers=manager.headers).get_json()["items"][0]["caseload"] == 0
+
+
+def test_child_search_is_a_post_and_finds_earlier_contacts(app: Flask, client: FlaskClient, person) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    screener = person("screener")
+    cid = post_contact(client, police.headers, contact("R", **RED, children=[child("Amira", "Khan", "2019-04-02")]))
+    found = post_json(
+        client, "/api/v1/children/search", screener.headers, {"last_name": "Khan", "date_of_birth": "2019-04-02"}
+    )
+    assert found.status_code == 200 and found.get_json()["items"][0]["contacts"][0]["id"] == cid
+    sign_in(client, screener)
+    page = _post(
+        client,
+        "/children/search",
+        {"last_name": "Khan", "dob-day": "2", "dob-month": "4", "dob-year": "2019"},
+        "/children/search",
+    ).get_data(as_text=True)
+    assert _reference(app, cid) in page
+    empty = _post(client, "/children/search", {}, "/children/search").get_data(as_text=True)
+    assert "Enter a name, a date of birth or an NHS number" in empty
+
+
+def test_pages_run_a_bounded_number_of_sql_statements(app: Flask, client: FlaskClient, person) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    kids = [child(f"Kid{n}", "Lee", f"201{n}-01-0{n + 1}") for n in range(5)]
+    ids = [post_contact(client, police.headers, contact(f"R{n}", **RED, children=kids)) for n in range(3)]
+    for n in range(30):
+        post_contact(client, police.headers, contact(f"Q{n}", **AMBER, children=[child(f"Q{n}", "Ng", "2017-05-05")]))
+    sign_in(client, person("screener"))
+    statements: list[str] = []
+    engine = app.extensions["mash.engine"]
+
+    def count(*_args: Any) -> None:
+        statements.append("x")
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client.get("/queue")
+        queue_count = len(statements)
+        statements.clear()
+        client.get(f"/contacts/{_reference(app, ids[-1])}")
+        contact_count = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert queue_count <= 8, queue_count
+    assert contact_count <= 60, contact_count
