@@ -25,10 +25,14 @@ from mash.enums import AGENCY_TYPES, ROLES
 from mash.partners.simulator import MODES as SIMULATOR_MODES
 from mash.partners.simulator import serve as serve_simulator
 from mash.screening.explain import explain
+from mash.screening.narrative import NarrativeTermsError, load_reader
+from mash.screening.narrative import evaluate as narrative_evaluation
 from mash.screening.rulebook import RulebookError, check_rulebook
 from mash.services import feedback, screening
 from mash.services.demo import load_demo
 from mash.services.users import UserInvalid, create_user
+
+NARRATIVE_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "screening" / "narrative" / "corpus"
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False, add_default_commands=False)
@@ -115,6 +119,38 @@ def rules_explain(contact_id: str) -> None:
     contact, result, due = screening.explain_contact(get_session(), contact_id, settings)
     click.echo(f"Contact {contact.reference}")
     click.echo(explain(result, due), nl=False)
+
+
+@rules.command("evaluate", with_appcontext=False)
+@click.option(
+    "--narrative",
+    "corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=NARRATIVE_CORPUS,
+    show_default=True,
+    help="A directory of labelled sentences (*.yaml).",
+)
+@click.option(
+    "--terms", type=click.Path(exists=True, dir_okay=False), default=None, help="A council's narrative terms."
+)
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.9, show_default=True)
+@click.option("--misses", is_flag=True, help="Also print every text where the reader and the label disagree.")
+def rules_evaluate(corpus: Path, terms: str | None, threshold: float, misses: bool) -> None:
+    """Print the narrative reader's precision and recall on labelled sentences; exit 1 below the threshold."""
+    try:
+        cases = narrative_evaluation.load_corpus(corpus)
+        reader = load_reader(terms)
+    except (narrative_evaluation.CorpusError, NarrativeTermsError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    evaluation = narrative_evaluation.evaluate(reader, cases)
+    click.echo(f"terms version {reader.version}")
+    click.echo(narrative_evaluation.report(evaluation, show_misses=misses), nl=False)
+    micro = evaluation.micro
+    if micro.precision < threshold or micro.recall < threshold:
+        click.echo(
+            f"below the threshold {threshold}: precision {micro.precision:.3f}, recall {micro.recall:.3f}", err=True
+        )
+        raise SystemExit(1)
 
 
 @cli.group()
