@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,10 +16,13 @@ from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 
-from mash.screening.narrative.terms import Terms, kind_of
+from mash.screening.narrative import anchored  # noqa: F401 - registers the mash_anchored_matcher factory
+from mash.screening.narrative.terms import CONTEXTS, Terms, kind_of
 
 # medspaCy imports PyRuSH, which logs every token through loguru; the reader uses spaCy's sentencizer instead.
 logger.disable("PyRuSH")
+# The target matcher's token Matcher is left empty on purpose (token patterns run in the anchored matcher).
+warnings.filterwarnings("ignore", message=r"\[W036\]", category=UserWarning, module=r"medspacy\.")
 
 FIELDS: tuple[str, ...] = ("summary", "worries", "strengths", "needs", "information")
 
@@ -28,11 +32,10 @@ _CATEGORY = {
     "hypothetical": "HYPOTHETICAL",
     "other_person": "OTHER_EXPERIENCER",
     "resolved": "RESOLVED",
-    "terminate": "TERMINATE",
-    "pseudo": "PSEUDO",
 }
 _DIRECTION = {"forward": "FORWARD", "backward": "BACKWARD", "both": "BIDIRECTIONAL"}
 _GROUP = "medspacy_spans"
+_PUNCT = [*Sentencizer.default_punct_chars, "\n", "\n\n", "\r\n"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ class NarrativeReader:
         self._yields_to = {term.id: term.yields_to for term in terms.terms if term.yields_to}
         self._combinations = terms.combinations
         self._nlp = _pipeline(terms)
+        # Sentences are read one by one: ConText weighs every target against every context word in a document.
+        self._sentences = spacy.blank("en", vocab=self._nlp.vocab)
+        self._sentences.add_pipe("sentencizer", config={"punct_chars": _PUNCT})
 
     def read(self, texts: Mapping[str, str]) -> tuple[Finding, ...]:
         """Return the findings in the given texts (by field), each name once, from the first sentence it is in."""
@@ -62,9 +68,15 @@ class NarrativeReader:
         if unknown:
             raise ValueError(f"unknown narrative fields {sorted(unknown)}: use {', '.join(FIELDS)}")
         fields = [(name, text) for name, text in texts.items() if text and text.strip()]
+        sentences = [
+            (field, sentence.text)
+            for (field, _), doc in zip(fields, self._sentences.pipe(text for _, text in fields), strict=True)
+            for sentence in doc.sents
+            if sentence.text.strip()
+        ]
         seen: set[tuple[str, str]] = set()
         findings: list[Finding] = []
-        for (field, _), doc in zip(fields, self._nlp.pipe(text for _, text in fields), strict=True):
+        for (field, _), doc in zip(sentences, self._nlp.pipe(text for _, text in sentences), strict=True):
             for finding in self._findings(field, doc):
                 key = (finding.name, finding.kind)
                 if key not in seen:
@@ -73,9 +85,9 @@ class NarrativeReader:
         return tuple(findings)
 
     def _findings(self, field: str, doc: Doc) -> Iterable[Finding]:
-        spans = doc.spans[_GROUP]
+        spans = list(doc.spans[_GROUP])
         affirmed = sorted(
-            (span for span in spans if not span._.modifiers and not self._yields(span, spans)),
+            (span for span in spans if not _cancelled(span, spans) and not self._yields(span, spans)),
             key=lambda span: (span.start, -span.end),
         )
         by_sentence: dict[int, list[Span]] = {}
@@ -101,12 +113,22 @@ class NarrativeReader:
         )
 
 
+def _cancelled(span: Span, spans: list[Span]) -> bool:
+    """Whether a context word changes the sense of a span; words inside a matched term ("could not explain") do not."""
+    return any(
+        not any(other.start <= modifier.modifier_span[0] and modifier.modifier_span[1] <= other.end for other in spans)
+        for modifier in span._.modifiers
+    )
+
+
 def _pipeline(terms: Terms) -> Language:
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer", config={"punct_chars": [*Sentencizer.default_punct_chars, "\n", "\n\n", "\r\n"]})
+    nlp.add_pipe("sentencizer", config={"punct_chars": _PUNCT})
     matcher: TargetMatcher = nlp.add_pipe(  # type: ignore[assignment]
         "medspacy_target_matcher", config={"result_type": "group", "span_group_name": _GROUP, "prune": False}
     )
+    patterns = [[term.id, _list(pattern)] for term in terms.terms for pattern in term.patterns]
+    nlp.add_pipe("mash_anchored_matcher", config={"rules": patterns, "group": _GROUP})
     context: ConText = nlp.add_pipe(  # type: ignore[assignment]
         "medspacy_context",
         config={
@@ -114,26 +136,32 @@ def _pipeline(terms: Terms) -> Language:
             "span_attrs": None,
             "input_span_type": "group",
             "span_group_name": _GROUP,
-            "prune_on_target_overlap": True,
+            "prune_on_target_overlap": False,
         },
     )
     targets = []
     for term in terms.terms:
         targets += [TargetRule(phrase, term.id) for phrase in term.phrases]
-        targets += [TargetRule(f"{term.id}:{n}", term.id, pattern=_list(p)) for n, p in enumerate(term.patterns)]
     matcher.add(targets)
-    keepers = {kind: {term.id.upper() for term in terms.terms if kind in term.keeps} for kind in _CATEGORY}
+    keepers = {kind: {term.id.upper() for term in terms.terms if kind in term.keeps} for kind in CONTEXTS}
+    # A terminate entry ends the reach of the kinds it names: a boundary category each such kind is terminated by.
+    boundaries = {n: f"BOUNDARY_{n}" for n, words in enumerate(terms.context) if words.kind == "terminate"}
     rules = []
-    for words in terms.context:
-        category = _CATEGORY[words.kind]
-        direction = _DIRECTION[words.direction] if category not in ("TERMINATE", "PSEUDO") else category
-        options: dict[str, Any] = {"direction": direction, "max_scope": words.max_scope}
-        if keepers[words.kind]:
-            options["excluded_types"] = keepers[words.kind]
+    for n, words in enumerate(terms.context):
+        options: dict[str, Any] = {"max_scope": words.max_scope}
+        if words.kind in CONTEXTS:
+            category = _CATEGORY[words.kind]
+            options["direction"] = _DIRECTION[words.direction]
+            options["terminated_by"] = {name for m, name in boundaries.items() if words.kind in terms.context[m].ends}
+            if keepers[words.kind]:
+                options["excluded_types"] = keepers[words.kind]
+        else:
+            category = boundaries.get(n, "PSEUDO")
+            options["direction"] = "PSEUDO"
         rules += [ConTextRule(phrase, category, **options) for phrase in words.phrases]
         rules += [
-            ConTextRule(f"{words.kind}:{n}", category, pattern=_list(p), **options)
-            for n, p in enumerate(words.patterns)
+            ConTextRule(f"{words.kind}:{n}:{i}", category, pattern=_list(p), **options)
+            for i, p in enumerate(words.patterns)
         ]
     context.add(rules)
     return nlp

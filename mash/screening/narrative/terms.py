@@ -32,7 +32,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = frozenset({"version", "title", "words", "terms", "combinations", "context"})
 _TERM_KEYS = frozenset({"id", "finds", "keeps", "yields_to", "phrases", "patterns", "note"})
 _COMBINATION_KEYS = frozenset({"finds", "all", "note"})
-_CONTEXT_KEYS = frozenset({"kind", "direction", "max_scope", "phrases", "patterns", "note"})
+_CONTEXT_KEYS = frozenset({"kind", "direction", "max_scope", "ends", "phrases", "patterns", "note"})
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class ContextWords:
     kind: str
     direction: str
     max_scope: int | None
+    ends: frozenset[str]
     phrases: tuple[str, ...]
     patterns: tuple[tuple[dict[str, Any], ...], ...]
 
@@ -197,10 +198,13 @@ class _Checker:
                 node.line_of("max_scope"), f"'max_scope' must be a whole number of tokens from 1 to 50, not '{scope}'"
             )
             scope = None
+        if "ends" in node and kind != "terminate":
+            self.problem(node.line_of("ends"), "only a terminate entry has 'ends'")
+        ends = frozenset(self.words(node, "ends", CONTEXTS)) if "ends" in node else frozenset(CONTEXTS)
         phrases, patterns = self.phrases(node), self.patterns(node)
         if not phrases and not patterns:
             self.problem(node.line, "a context entry needs 'phrases' or 'patterns'")
-        return ContextWords(kind, direction, scope, phrases, patterns)
+        return ContextWords(kind, direction, scope, ends, phrases, patterns)
 
     def mapping(self, node: object, what: str) -> LocatedMap | None:
         if isinstance(node, LocatedMap):
