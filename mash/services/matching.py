@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from mash.db import utcnow
 from mash.matching import Person, candidate_keys, score
@@ -21,6 +21,7 @@ MAX_CANDIDATES = 2000
 MAX_MATCHES_PER_CHILD = 10
 HISTORY_WINDOW = timedelta(days=365)
 RESCREEN_CONTACT = "rescreen_contact"
+KNOWN_CHILD = aliased(Child, name="known_child")  # built once: the earlier child record a match points to
 
 
 class MatchNotFound(NotFound):
@@ -110,7 +111,7 @@ def _linked(child_id: Any) -> Any:
 
 def earlier_contacts(session: Session, contact: Contact, child: Child) -> int:
     """Count earlier contacts in the 12 months before this one about the same child (confirmed or likely links)."""
-    known = aliased(Child)
+    known = KNOWN_CHILD
     return int(
         session.execute(
             select(func.count(func.distinct(Contact.id)))
@@ -132,7 +133,7 @@ EarlierConcern = tuple[list[str], list[str], str, int | None]
 
 def earlier_concerns(session: Session, contact: Contact, child: Child) -> list[EarlierConcern]:
     """Return each earlier contact in 12 months about the same child: categories, indicators, consent, level."""
-    known = aliased(Child)
+    known = KNOWN_CHILD
     rows = session.execute(
         select(Contact.id, Contact.categories, Contact.indicators, Contact.consent_status, Recommendation.level)
         .select_from(ChildMatch)
@@ -152,7 +153,7 @@ def earlier_concerns(session: Session, contact: Contact, child: Child) -> list[E
 
 def matches_for(session: Session, child_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Return the matches of some children with the earlier contact each points to; call inside a transaction."""
-    known = aliased(Child)
+    known = KNOWN_CHILD
     rows = session.execute(
         select(ChildMatch, Contact.reference, Contact.received_at, Contact.id)
         .join(known, known.id == ChildMatch.known_child_id)
@@ -208,47 +209,59 @@ def decide_match(session: Session, caller: Caller, match_id: str, action: str) -
 
 def child_history(session: Session, caller: Caller, child_id: str) -> dict[str, Any]:
     """Return a child's earlier contacts through confirmed and likely links, with what was recommended and decided."""
+    return children_history(session, caller, [child_id])[child_id]
+
+
+def children_history(session: Session, caller: Caller, child_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Return the history of each of some children (as `child_history` does), reading all of them at once."""
     caller.require(Permission.READ_CHILD_HISTORY)
-    known = aliased(Child)
+    known = KNOWN_CHILD
     with session.begin():
-        child = session.get(Child, child_id)
-        if child is None:
-            raise NotFound(f"No child {child_id}.")
+        children = {
+            child.id: child
+            for child in session.execute(
+                select(Child).where(Child.id.in_(child_ids)).options(joinedload(Child.contact))
+            ).scalars()
+        }
+        missing = set(child_ids) - set(children)
+        if missing:
+            raise NotFound(f"No child {sorted(missing)[0]}.")
         rows = session.execute(
-            select(Contact, ChildMatch.status, ChildMatch.band, Recommendation.outcome)
+            select(ChildMatch.child_id, Contact, ChildMatch.status, ChildMatch.band, Recommendation.outcome)
             .select_from(ChildMatch)
             .join(known, known.id == ChildMatch.known_child_id)
             .join(Contact, Contact.id == known.contact_id)
             .outerjoin(Recommendation, Recommendation.contact_id == Contact.id)
-            .where(_linked(child_id))
+            .where(or_(*(_linked(child_id) for child_id in child_ids)))
             .order_by(Contact.received_at.desc())
         ).all()
-        contact_ids = [row[0].id for row in rows]
         decided = dict(
             session.execute(
                 select(Decision.contact_id, Decision.outcome)
-                .where(Decision.contact_id.in_(contact_ids))
+                .where(Decision.contact_id.in_({row[1].id for row in rows}))
                 .order_by(Decision.decided_at)
             ).all()
         )
-        this_contact = session.get(Contact, child.contact_id)
-        assert this_contact is not None
-        recent = earlier_contacts(session, this_contact, child)
-        audit.record(session, caller, "child.history", [child.contact_id])
+        recent = {child.id: earlier_contacts(session, child.contact, child) for child in children.values()}
+        audit.record(session, caller, "child.history", [children[child_id].contact_id for child_id in child_ids])
     return {
-        "child_id": child_id,
-        "contacts_last_12_months": recent,
-        "earlier_contacts": [
-            {
-                "id": contact.id,
-                "reference": contact.reference,
-                "received_at": contact.received_at,
-                "status": contact.status,
-                "categories": contact.categories,
-                "recommended_outcome": recommended,
-                "decided_outcome": decided.get(contact.id),
-                "link": "confirmed" if status == "confirmed" else band,
-            }
-            for contact, status, band, recommended in rows
-        ],
+        child_id: {
+            "child_id": child_id,
+            "contacts_last_12_months": recent[child_id],
+            "earlier_contacts": [
+                {
+                    "id": contact.id,
+                    "reference": contact.reference,
+                    "received_at": contact.received_at,
+                    "status": contact.status,
+                    "categories": contact.categories,
+                    "recommended_outcome": recommended,
+                    "decided_outcome": decided.get(contact.id),
+                    "link": "confirmed" if status == "confirmed" else band,
+                }
+                for linked_child, contact, status, band, recommended in rows
+                if linked_child == child_id
+            ],
+        }
+        for child_id in child_ids
     }

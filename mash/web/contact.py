@@ -61,7 +61,7 @@ def contact_page(reference: str) -> str:
     return render_template(
         "contact.html",
         c=view,
-        histories=_histories(session, view["children"]),
+        histories=matching.children_history(session, caller, [child["id"] for child in view["children"]]),
         notes=casework.notes(session, found.id),
         holder=casework.claim_holder(session, found.id),
         allocation=casework.allocation_of(session, found.id),

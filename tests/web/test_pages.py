@@ -271,3 +271,44 @@ def test_pages_run_a_bounded_number_of_sql_statements(app: Flask, client: FlaskC
         event.remove(engine, "before_cursor_execute", count)
     assert queue_count <= 8, queue_count
     assert contact_count <= 60, contact_count
+
+
+def test_notes_and_consent_after_arrival_are_audited_and_consent_rescreens(
+    app: Flask, client: FlaskClient, person
+) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    body = contact("C", **GREEN, consent="not_sought")
+    cid = post_contact(client, police.headers, body)
+    reference = _reference(app, cid)
+    sign_in(client, person("screener"))
+    page = f"/contacts/{reference}"
+    missing = _post(client, f"{page}/notes", {"text": "  "}, page).get_data(as_text=True)
+    assert 'href="#text"' in missing and "Enter the note" in missing
+    noted = _post(client, f"{page}/notes", {"text": "Spoke to the school: attendance 82%."}, page)
+    assert "Spoke to the school: attendance 82%." in noted.get_data(as_text=True)
+    given = _post(client, f"{page}/consent", {"status": "given", "detail": "Mother, by phone"}, page)
+    assert "Consent recorded" in given.get_data(as_text=True)
+    with app.extensions["mash.engine"].connect() as conn:
+        consent = conn.execute(text("SELECT consent_status FROM contacts WHERE id = :id"), {"id": cid}).scalar()
+        rescreens = conn.execute(
+            text("SELECT COUNT(*) FROM outbox WHERE entity_id = :id AND job = 'rescreen_contact'"), {"id": cid}
+        ).scalar()
+    assert consent == "given" and rescreens == 1
+    assert {"contact.note", "contact.consent"} <= set(_audit(app, cid))
+
+
+def test_a_manager_reopens_a_closed_contact_with_a_reason(app: Flask, client: FlaskClient, person) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    screener, manager = person("screener"), person("manager")
+    cid = post_contact(client, police.headers, contact("R", **RED))
+    decided = {"outcome": "strategy_discussion", "rag": "red", "rationale": "As recommended."}
+    post_json(client, f"/api/v1/contacts/{cid}/decision", screener.headers, decided)
+    post_json(client, f"/api/v1/contacts/{cid}/oversight", manager.headers, {"agree": True})
+    reference = _reference(app, cid)
+    sign_in(client, manager)
+    page = f"/contacts/{reference}"
+    refused = _post(client, f"{page}/reopen", {"reason": ""}, page).get_data(as_text=True)
+    assert "Enter why the contact is being reopened" in refused
+    reopened = _post(client, f"{page}/reopen", {"reason": "New police report today."}, page).get_data(as_text=True)
+    assert "Contact reopened for a new decision" in reopened and "New police report today." in reopened
+    assert client.get("/api/v1/contacts/" + cid, headers=manager.headers).get_json()["status"] == "awaiting_decision"
