@@ -312,3 +312,18 @@ def test_a_manager_reopens_a_closed_contact_with_a_reason(app: Flask, client: Fl
     reopened = _post(client, f"{page}/reopen", {"reason": "New police report today."}, page).get_data(as_text=True)
     assert "Contact reopened for a new decision" in reopened and "New police report today." in reopened
     assert client.get("/api/v1/contacts/" + cid, headers=manager.headers).get_json()["status"] == "awaiting_decision"
+
+
+def test_the_queue_pages_through_every_contact(app: Flask, client: FlaskClient, person) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    for n in range(30):
+        post_contact(client, police.headers, contact(f"P{n}", **GREEN, children=[child(f"P{n}", "Ng", "2016-02-02")]))
+    sign_in(client, person("screener"))
+    first = client.get("/queue").get_data(as_text=True)
+    more = re.search(r'href="(/queue\?show=all&amp;after=[^"]+)"', first)
+    assert more is not None and len(re.findall(r'href="/contacts/MASH', first)) == 25
+    second = client.get(more.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    references = set(re.findall(r'href="/contacts/(MASH[^"]+)"', first)) | set(
+        re.findall(r'href="/contacts/(MASH[^"]+)"', second)
+    )
+    assert len(references) == 30 and "First page" in second
