@@ -24,6 +24,7 @@ from mash.db import get_session
 from mash.enums import AGENCY_TYPES, ROLES
 from mash.partners.simulator import MODES as SIMULATOR_MODES
 from mash.partners.simulator import serve as serve_simulator
+from mash.reports_cli import reports
 from mash.screening.explain import explain
 from mash.screening.narrative import NarrativeTermsError, load_reader
 from mash.screening.narrative import evaluate as narrative_evaluation
@@ -239,6 +240,9 @@ def demo() -> None:
     click.echo("sign in at http://127.0.0.1:5000/ (demonstration passwords: never use these anywhere real)")
     for name, (email, password) in result.sign_ins.items():
         click.echo(f"{name:<28} {email:<44} {password}")
+
+
+cli.add_command(reports)
 
 
 def main(args: list[str] | None = None) -> None:

@@ -1,0 +1,1 @@
+"""Statutory returns and performance information, read from the records the front door keeps."""
