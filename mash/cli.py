@@ -24,7 +24,7 @@ from mash.db import get_session
 from mash.enums import AGENCY_TYPES, ROLES
 from mash.partners.simulator import MODES as SIMULATOR_MODES
 from mash.partners.simulator import serve as serve_simulator
-from mash.reports_cli import reports
+from mash.reports_cli import qa, reports
 from mash.screening.explain import explain
 from mash.screening.narrative import NarrativeTermsError, load_reader
 from mash.screening.narrative import evaluate as narrative_evaluation
@@ -243,6 +243,7 @@ def demo() -> None:
 
 
 cli.add_command(reports)
+cli.add_command(qa)
 
 
 def main(args: list[str] | None = None) -> None:

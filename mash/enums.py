@@ -128,6 +128,7 @@ STAFF_ROLES: Final = ("screener", "manager", "therapist", "admin")
 FLAG_KINDS: Final = ("systemic_consultation",)
 FLAG_STATUSES: Final = ("open", "resolved")
 FLAG_ACTIONS: Final = ("raised", "consultation_recorded", "note_added", "resolved")
+QA_GRADES: Final = ("good", "requires_improvement", "inadequate")
 
 CONTACT_STATUSES: Final = ("received", "awaiting_decision", "decided", "closed", "screening_failed")
 

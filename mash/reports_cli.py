@@ -1,4 +1,4 @@
-"""The `mash reports` commands: statutory returns written to a file by the operator of the service."""
+"""The `mash reports` and `mash qa` commands, run by the operator of the service."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from mash.db import get_session
+from mash.services.reports import quality
 from mash.services.reports.annex_a import annex_a
 from mash.services.reports.guidance import LISTS
 from mash.services.reports.period import period
@@ -33,3 +34,20 @@ def annex_a_command(name: str, start: datetime, end: datetime, out: Path) -> Non
             file.write(chunk)
             rows += chunk.count("\r\n")
     click.echo(f"wrote {rows} rows of Annex A {name} to {out}")
+
+
+@click.group(cls=AppGroup)
+def qa() -> None:
+    """Quality assurance audits of decisions."""
+
+
+@qa.command("sample")
+@click.option("--month", required=True, help="The month whose decisions to sample, as 2026-11.")
+@click.option("--size", default=20, show_default=True, type=click.IntRange(1, 500))
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(0), help="The same seed draws the same.")
+def qa_sample(month: str, size: int, seed: int) -> None:
+    """Draw a month's stratified random sample of decided contacts for managers to audit."""
+    drawn = quality.draw_sample(get_session(), None, month, size, seed)
+    click.echo(f"drew {len(drawn)} decided contacts from {month} for quality audit")
+    for item in drawn:
+        click.echo(f"{item.stratum:<40} {item.contact_id}")

@@ -7,6 +7,7 @@ from mash.models.flag import Flag, FlagEvent
 from mash.models.idempotency import IdempotencyRecord
 from mash.models.match import ChildMatch, MatchEvent
 from mash.models.outbox import OutboxItem
+from mash.models.quality import QualityAudit
 from mash.models.screening import Recommendation
 from mash.models.sharing import PartnerCircuit, SharingRecord
 from mash.models.team import Team, TeamMember
@@ -33,6 +34,7 @@ __all__ = [
     "OutboxItem",
     "Oversight",
     "PartnerCircuit",
+    "QualityAudit",
     "Recommendation",
     "ReferenceCounter",
     "Referrer",

@@ -47,6 +47,8 @@ class Permission(StrEnum):
     READ_TEAMS = "read_teams"
     SET_UP_TEAMS = "set_up_teams"
     MANAGE_ACCOUNTS = "manage_accounts"
+    AUDIT_QUALITY = "audit_quality"
+    READ_QUALITY = "read_quality"
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ PERMISSIONS: Final[Mapping[Permission, Grant]] = MappingProxyType(
         Permission.READ_TEAMS: _grant(STAFF_ROLES, "Teams are for MASH staff."),
         Permission.SET_UP_TEAMS: _grant((ADMIN,), "Only administrators set up teams."),
         Permission.MANAGE_ACCOUNTS: _grant((ADMIN,), "Only administrators manage accounts."),
+        Permission.AUDIT_QUALITY: _grant((MANAGER,), "Only managers draw and grade quality audits."),
+        Permission.READ_QUALITY: _grant((MANAGER, ADMIN), "Quality audits are for managers and administrators."),
     }
 )
 

@@ -16,7 +16,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from mash.db import new_id
-from mash.enums import CIN_REFERRAL_SOURCE, ETHNICITY_CODES, GENDERS
+from mash.enums import CIN_REFERRAL_SOURCE, ETHNICITY_CODES, GENDERS, RAGS
 from mash.models import Child, ChildMatch, Contact, Decision, Team, User
 
 OUTCOME_WEIGHTS = {
@@ -201,17 +201,20 @@ def _contact(
         team = TEAM_OF.get(outcome)
         if rng.random() < 0.03:
             writer.add(Decision, _decision(contact_id, screener, decided_at - timedelta(minutes=10), "nfa", None, []))
-        writer.add(
-            Decision,
-            _decision(
-                contact_id,
-                screener,
-                decided_at,
-                outcome,
-                teams[team].id if team else None,
-                [{"child_id": c.record_id, "outcome": c.outcome, "rationale": None} for c in children],
-            ),
+        final = _decision(
+            contact_id,
+            screener,
+            decided_at,
+            outcome,
+            teams[team].id if team else None,
+            [{"child_id": c.record_id, "outcome": c.outcome, "rationale": None} for c in children],
         )
+        final["rag"] = rng.choices(RAGS, weights=(60, 30, 10))[0]
+        final["recommended_outcome"], final["recommended_rag"] = outcome, final["rag"]
+        if rng.random() < 0.1:
+            final["override"] = True
+            final["recommended_outcome"] = rng.choice([o for o in OUTCOME_WEIGHTS if o != outcome])
+        writer.add(Decision, final)
     return SyntheticContact(contact_id, received, source, children, decided_at, team)
 
 
