@@ -57,6 +57,7 @@ class WeekSchema(Schema):
 
     week_starting = fields.String()
     contacts = fields.Integer()
+    by_source = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
 class ContactsFiguresSchema(Schema):
@@ -68,9 +69,11 @@ class ContactsFiguresSchema(Schema):
 
 
 class SpreadSchema(Schema):
-    """A median and a 90th percentile (nearest rank), in hours; null when there is nothing to measure."""
+    """Decisions of one RAG: how many, how many within its deadline, and hours to decision (median, 90th
+    percentile by nearest rank; null when there is nothing to measure)."""
 
     decided = fields.Integer()
+    within_deadline = fields.Integer()
     median = fields.Float(allow_none=True)
     p90 = fields.Float(allow_none=True)
 

@@ -209,7 +209,10 @@ def test_contacts_by_source_and_week(figures: dict[str, Any]) -> None:
     assert figures["contacts"] == {
         "total": 4,
         "by_source": {"2A": 2, "6": 2},
-        "by_week": [{"week_starting": "2026-03-30", "contacts": 3}, {"week_starting": "2026-04-06", "contacts": 1}],
+        "by_week": [
+            {"week_starting": "2026-03-30", "contacts": 3, "by_source": {"2A": 1, "6": 2}},
+            {"week_starting": "2026-04-06", "contacts": 1, "by_source": {"2A": 1}},
+        ],
     }
 
 
@@ -222,9 +225,9 @@ def test_timeliness_across_the_easter_bank_holidays(figures: dict[str, Any]) -> 
     assert timeliness["within_rag_deadline"] == 2
     assert timeliness["share_within_rag_deadline"] == round(2 / 3, 4)
     assert timeliness["hours_to_decision"] == {
-        "red": {"decided": 1, "median": 5.0, "p90": 5.0},
-        "amber": {"decided": 1, "median": 119.5, "p90": 119.5},
-        "green": {"decided": 1, "median": 121.0, "p90": 121.0},
+        "red": {"decided": 1, "within_deadline": 0, "median": 5.0, "p90": 5.0},
+        "amber": {"decided": 1, "within_deadline": 1, "median": 119.5, "p90": 119.5},
+        "green": {"decided": 1, "within_deadline": 1, "median": 121.0, "p90": 121.0},
     }
 
 

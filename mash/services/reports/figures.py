@@ -85,14 +85,17 @@ def _decisions(session: Session, span: Period) -> dict[str, list[Any]]:
 
 
 def _contacts(contacts: list[Any]) -> dict[str, Any]:
-    weeks: Counter[str] = Counter()
+    weeks: dict[str, Counter[str]] = defaultdict(Counter)
     for row in contacts:
         day = local_date(row.received_at)
-        weeks[(day - timedelta(days=day.weekday())).isoformat()] += 1
+        weeks[(day - timedelta(days=day.weekday())).isoformat()][row.source_code] += 1
     return {
         "total": len(contacts),
         "by_source": dict(sorted(Counter(row.source_code for row in contacts).items())),
-        "by_week": [{"week_starting": week, "contacts": count} for week, count in sorted(weeks.items())],
+        "by_week": [
+            {"week_starting": week, "contacts": sum(counts.values()), "by_source": dict(sorted(counts.items()))}
+            for week, counts in sorted(weeks.items())
+        ],
     }
 
 
@@ -100,13 +103,16 @@ def _timeliness(contacts: list[Any], decisions: dict[str, list[Any]], rules: Rul
     calendar = WorkingCalendar()
     within_day = within_deadline = decided = 0
     hours: dict[str, list[float]] = {rag: [] for rag in RAGS}
+    on_time: Counter[str] = Counter()
     for row in contacts:
         if row.id not in decisions:
             continue
         first = decisions[row.id][0]
         decided += 1
         within_day += first.decided_at <= calendar.add_working_days(row.received_at, 1)
-        within_deadline += first.decided_at <= calendar.decision_due_by(row.received_at, first.rag, rules.timescales)
+        in_time = first.decided_at <= calendar.decision_due_by(row.received_at, first.rag, rules.timescales)
+        within_deadline += in_time
+        on_time[first.rag] += in_time
         hours[first.rag].append((first.decided_at - row.received_at).total_seconds() / 3600)
     return {
         "decided": decided,
@@ -116,7 +122,12 @@ def _timeliness(contacts: list[Any], decisions: dict[str, list[Any]], rules: Rul
         "share_within_one_working_day": share(within_day, decided),
         "share_within_rag_deadline": share(within_deadline, decided),
         "hours_to_decision": {
-            rag: {"decided": len(values), "median": percentile(values, 0.5), "p90": percentile(values, 0.9)}
+            rag: {
+                "decided": len(values),
+                "within_deadline": on_time[rag],
+                "median": percentile(values, 0.5),
+                "p90": percentile(values, 0.9),
+            }
             for rag, values in hours.items()
         },
     }
