@@ -168,7 +168,7 @@ def test_the_command_writes_the_same_file(year: tuple[Flask, Generated, dict[str
     env.pop("REDIS_URL", None)
     mash = str(Path(sys.executable).with_name("mash"))
     args = [mash, "reports", "annex-a", "referrals", "--from", str(FIRST), "--to", str(LAST), "--out", str(out)]
-    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     response = app.test_client().get(f"/api/v1/reports/annex-a/referrals?from={FIRST}&to={LAST}", headers=manager)
     assert out.read_bytes() == response.get_data()

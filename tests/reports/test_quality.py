@@ -25,7 +25,7 @@ def mash(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": settings.database_url, "MASH_LOG_LEVEL": "WARNING"}
     env.pop("REDIS_URL", None)
     command = [str(Path(sys.executable).with_name("mash")), *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
 
 
 def strata_of_october(app: Flask) -> Counter[str]:
