@@ -1,4 +1,4 @@
-"""A demonstration data set: teams, users of every role, and realistic synthetic contacts from every kind of partner."""
+"""A demonstration data set: teams, users of every role, and realistic synthetic contacts from all 22 agency types."""
 
 from __future__ import annotations
 
@@ -32,10 +32,13 @@ PARTNERS: dict[str, tuple[str, str, str]] = {
     "housing": ("Housing officer", "Lambeth Housing Options", "housing"),
     "la_social_care": ("Adult social worker", "Lambeth Adult Social Care", "la_social_care"),
     "la_other_internal": ("Youth worker", "Lambeth Youth Service", "la_other_internal"),
+    "other_local_authority": ("Housing social worker", "Southwark Children's Services", "other_local_authority"),
+    "early_help": ("Lead practitioner", "Lambeth Early Help", "early_help"),
+    "primary_health_other": ("Community pharmacist", "Acre Lane Pharmacy", "primary_health_other"),
     "legal_agency": ("Probation officer", "Probation Service, South London", "legal_agency"),
     "other": ("Project worker", "Safe Futures charity", "other"),
 }
-PUBLIC_CALLERS = {"family_member", "anonymous", "self", "acquaintance", "individual_other"}
+PUBLIC_CALLERS = {"family_member", "anonymous", "self", "acquaintance", "individual_other", "unknown"}
 
 TEAMS: list[tuple[str, str, list[int]]] = [
     ("Early Help North", "early_help", [12, 14, 9, 15]),

@@ -39,10 +39,12 @@ def test_openapi_document_describes_the_contract(client: FlaskClient) -> None:
     assert {"/api/v1/contacts", "/api/v1/contacts/{contact_id}", "/api/v1/queue"} <= set(spec["paths"])
     create = spec["components"]["schemas"]["ContactCreate"]
     assert set(create["required"]) >= {"referrer", "children", "concerns", "consent"}
+    assert "docs/api.md" in spec["info"]["description"]
 
 
 def test_docs_page_uses_only_its_own_assets(client: FlaskClient) -> None:
-    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assert client.get("/api/v1/docs").headers["Location"].endswith("/api/v1/docs/")
+    page = client.get("/api/v1/docs/").get_data(as_text=True)
     assert "/api/v1/docs/assets/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower() and "unpkg" not in page.lower()
     asset = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")

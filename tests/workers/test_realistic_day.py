@@ -18,7 +18,7 @@ RAG_RANK = {"red": 0, "amber": 1, "green": 2}
 def _demo_tokens(env: dict[str, str]) -> dict[str, str]:
     done = subprocess.run([MASH, "demo"], env=env, capture_output=True, text=True, timeout=120, check=True)
     lines = done.stdout.strip().splitlines()
-    assert lines[0].startswith("loaded 40 demonstration contacts")
+    assert lines[0].startswith("loaded 46 demonstration contacts")
     tokens = lines[1 : next(n for n, line in enumerate(lines) if line.startswith("sign in at"))]
     return dict(line.split() for line in tokens)
 
@@ -57,7 +57,7 @@ def test_a_realistic_day(make_redis_app, redis_url, settings: Settings, start_wo
         def queue_size() -> int:
             return len(get("/queue?limit=200", "screener")["items"])
 
-        wait_for(lambda: queue_size() == 40, timeout=90, what="all 40 demo contacts screened by the worker")
+        wait_for(lambda: queue_size() == 46, timeout=90, what="all 46 demo contacts screened by the worker")
         items = get("/queue?limit=200", "screener")["items"]
         order = [(RAG_RANK[i["recommendation"]["rag"]], i["recommendation"]["decision_due_by"]) for i in items]
         assert order == sorted(order)
