@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import multiprocessing
 import os
+import socket
 import sys
 import threading
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Worker
 from rq.serializers import JSONSerializer
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import configure_mappers
 from werkzeug.serving import run_simple
 
@@ -24,6 +29,7 @@ from mash.db import get_session
 from mash.enums import AGENCY_TYPES, ROLES
 from mash.partners.simulator import MODES as SIMULATOR_MODES
 from mash.partners.simulator import serve as serve_simulator
+from mash.problems import Problem
 from mash.reports_cli import qa, reports
 from mash.screening.explain import explain
 from mash.screening.narrative import NarrativeTermsError, load_reader
@@ -32,28 +38,72 @@ from mash.screening.rulebook import RulebookError, check_rulebook
 from mash.services import feedback, screening
 from mash.services.demo import load_demo
 from mash.services.users import UserInvalid, create_user
+from mash.settings import SettingError, Settings
 
 NARRATIVE_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "screening" / "narrative" / "corpus"
 
 
-@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False, add_default_commands=False)
+@click.group(
+    cls=FlaskGroup,
+    create_app=lambda: create_app(),
+    add_version_option=False,
+    add_default_commands=False,
+    load_dotenv=False,
+)
 def cli() -> None:
-    """MASH Front Door: the front door service for children's social care."""
+    """MASH Front Door: the front door service for children's social care.
+
+    Settings come from the environment (or a file given with -e); every command checks them first.
+    """
+    try:
+        Settings.from_env()
+    except SettingError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+# Flask's --app and --debug mean nothing for this command; its -e loads settings from a file.
+cli.params[:] = [param for param in cli.params if param.name not in ("app", "debug")]
+for param in cli.params:
+    if isinstance(param, click.Option) and param.name == "env_file":
+        param.help = "Load settings from this file (KEY=value lines) first; the environment still wins."
+
+
+@cli.group()
+def config() -> None:
+    """Inspect the settings."""
+
+
+@config.command("check", with_appcontext=False)
+def config_check() -> None:
+    """Print the configuration in force, secrets masked (the settings were checked on the way in)."""
+    for name, value in Settings.from_env().effective():
+        click.echo(f"{name}={value}")
+    click.echo("settings: ok", err=True)
 
 
 @cli.command("run")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for every one).")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 def run(host: str, port: int) -> None:
     """Run the development server (with jobs in-process and the outbox sweep when REDIS_URL is unset)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     settings = app.config["MASH_SETTINGS"]
+    _check_port_free(host, port)
     app.config["SESSION_COOKIE_SECURE"] = False  # the development server speaks plain HTTP
     if not settings.redis_url:
         jobs.start_sweeper(app.extensions["mash.relay"], settings.sweep_seconds)
     mode = "jobs on Redis" if settings.redis_url else "jobs in-process"
-    click.echo(f"MASH Front Door on http://{host}:{port}/ (API docs at /api/v1/docs; {mode})")
+    click.echo(f"MASH Front Door on http://{host}:{port}/ (API docs at /api/v1/docs/; {mode})")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        reason = "already in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        raise click.ClickException(f"cannot listen on {host}:{port}: {reason}; choose another with --port") from None
 
 
 def _sweep_forever(interval: float, parent: int) -> None:
@@ -67,7 +117,9 @@ def _sweep_forever(interval: float, parent: int) -> None:
 
 
 @cli.command("worker")
-@click.option("--queue", "queues", multiple=True, default=jobs.QUEUES, show_default=True)
+@click.option(
+    "--queue", "queues", multiple=True, default=jobs.QUEUES, show_default=True, help="A queue to work on (repeatable)."
+)
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @click.option("--sweep/--no-sweep", default=True, show_default=True, help="Run the outbox sweep beside the worker.")
 def worker(queues: tuple[str, ...], burst: bool, sweep: bool) -> None:
@@ -75,6 +127,8 @@ def worker(queues: tuple[str, ...], burst: bool, sweep: bool) -> None:
     settings = current_app.config["MASH_SETTINGS"]
     if not settings.redis_url:
         raise click.UsageError("REDIS_URL is not set: without Redis, jobs run inside the web process")
+    redis = Redis.from_url(settings.redis_url, socket_connect_timeout=5)
+    redis.ping()
     if sweep:
         context = multiprocessing.get_context("spawn")
         context.Process(
@@ -86,7 +140,6 @@ def worker(queues: tuple[str, ...], burst: bool, sweep: bool) -> None:
     configure_mappers()
     # Objects built so far live as long as the worker: keep the work-horses' collector off their shared pages.
     gc.freeze()
-    redis = Redis.from_url(settings.redis_url)
     rq_worker = Worker(
         [Queue(name, connection=redis, serializer=JSONSerializer) for name in queues],
         connection=redis,
@@ -101,7 +154,7 @@ def rules() -> None:
 
 
 @rules.command("check", with_appcontext=False)
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
 def rules_check(path: Path) -> None:
     """Validate a rulebook file; name the line of every problem."""
     problems = check_rulebook(path)
@@ -113,12 +166,12 @@ def rules_check(path: Path) -> None:
 
 
 @rules.command("explain")
-@click.argument("contact_id")
-def rules_explain(contact_id: str) -> None:
-    """Print which rules fire for a stored contact, and why."""
+@click.argument("contact")
+def rules_explain(contact: str) -> None:
+    """Print which rules fire for a stored CONTACT (its reference, MASH-2026-000041, or its id), and why."""
     settings = current_app.config["MASH_SETTINGS"]
-    contact, result, due = screening.explain_contact(get_session(), contact_id, settings)
-    click.echo(f"Contact {contact.reference}")
+    stored, result, due = screening.explain_contact(get_session(), contact, settings)
+    click.echo(f"Contact {stored.reference}")
     click.echo(explain(result, due), nl=False)
 
 
@@ -160,7 +213,7 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.option("--revision", default="head", show_default=True)
+@click.option("--revision", default="head", show_default=True, help="The Alembic revision to migrate to.")
 def db_upgrade(revision: str) -> None:
     """Create or migrate the database to the newest schema."""
     migrations.upgrade(current_app.config["MASH_SETTINGS"].database_url, revision)
@@ -174,9 +227,11 @@ def users() -> None:
 
 @users.command("create")
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do.")
 @click.option("--organisation", default=None, help="The partner's organisation (required for partners).")
-@click.option("--agency-type", type=click.Choice(AGENCY_TYPES), default=None)
+@click.option(
+    "--agency-type", type=click.Choice(AGENCY_TYPES), default=None, help="The partner's kind of agency (its CIN code)."
+)
 @click.option("--email", default=None, help="The address they sign in with (set a password with set-password).")
 def users_create(name: str, role: str, organisation: str | None, agency_type: str | None, email: str | None) -> None:
     """Create a user; the API token is printed alone on the last line."""
@@ -215,12 +270,19 @@ def partners() -> None:
 
 
 @partners.command("simulate", with_appcontext=False)
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8900, show_default=True, type=int)
-@click.option("--mode", type=click.Choice(SIMULATOR_MODES), default="normal", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8900, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option(
+    "--mode",
+    type=click.Choice(SIMULATOR_MODES),
+    default="normal",
+    show_default=True,
+    help="How the partners behave at first (change it with POST /_control).",
+)
 @click.option("--delay", type=float, default=None, help="Seconds to wait before each answer.")
 def partners_simulate(host: str, port: int, mode: str, delay: float | None) -> None:
     """Serve simulated police, health (FHIR) and education APIs over HTTP until interrupted."""
+    _check_port_free(host, port)
     behaviour: dict[str, object] = {"mode": mode}
     if delay is not None:
         behaviour["delay"] = delay
@@ -246,10 +308,38 @@ cli.add_command(reports)
 cli.add_command(qa)
 
 
+def _fail(message: str) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _where(variable: str) -> str:
+    return dict(Settings.from_env().effective()).get(variable, "(unset)")
+
+
 def main(args: list[str] | None = None) -> None:
-    """Run the `mash` command; refuse to start with a rulebook that weakens a statutory floor."""
+    """Run the `mash` command; a failure a user can cause is one line on stderr and exit status 1."""
     try:
-        cli.main(args=sys.argv[1:] if args is None else args, prog_name="mash")
+        status = cli.main(args=sys.argv[1:] if args is None else args, prog_name="mash", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(1)
     except RulebookError as exc:
         click.echo(f"mash: refusing to start with this rulebook\n{exc}", err=True)
-        raise SystemExit(1) from exc
+        sys.exit(1)
+    except Problem as exc:
+        _fail(exc.detail)
+    except OperationalError as exc:
+        _fail(f"cannot use the database at {_where('DATABASE_URL')}: {_first_line(exc.orig or exc)}")
+    except RedisError as exc:
+        _fail(f"cannot reach Redis at {_where('REDIS_URL')}: {_first_line(exc)}")
+    except OSError as exc:
+        _fail(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}")
+    except click.Abort:
+        click.echo("mash: interrupted", err=True)
+        sys.exit(1)
+    sys.exit(status if isinstance(status, int) else 0)

@@ -2,47 +2,149 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from mash.screening.clock import Timescale
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/mash.sqlite3"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-def _int(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a whole number") from exc
+class SettingError(ValueError):
+    """A setting whose value cannot be used: names the variable, the problem and an example."""
+
+    def __init__(self, name: str, shown: str, problem: str, example: str) -> None:
+        super().__init__(f"{name}={shown}: {problem} (for example {name}={example})")
+        self.name = name
 
 
-def _float(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a number") from exc
-
-
-def _ints(environ: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
-    raw = environ.get(name)
+def _whole(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = (env.get(name) or "").strip()
     if not raw:
         return default
     try:
-        return tuple(int(part) for part in raw.split(","))
-    except ValueError as exc:
-        raise ValueError(f"{name} must be whole numbers separated by commas") from exc
+        value = int(raw)
+    except ValueError:
+        raise SettingError(name, repr(raw), "not a whole number", str(default)) from None
+    if value < minimum:
+        raise SettingError(name, repr(raw), f"must be at least {minimum}", str(default))
+    return value
 
 
-def _timescales(environ: Mapping[str, str], prefix: str, default: Mapping[str, str]) -> dict[str, str]:
-    return {rag: environ.get(f"{prefix}_{rag.upper()}") or spec for rag, spec in default.items()}
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingError(name, repr(raw), "not a number", f"{default:g}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise SettingError(name, repr(raw), "must be a number above 0", f"{default:g}")
+    return value
+
+
+def _wholes(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    example = ",".join(str(n) for n in default)
+    try:
+        values = tuple(int(part) for part in raw.split(","))
+    except ValueError:
+        raise SettingError(name, repr(raw), "not whole numbers separated by commas", example) from None
+    if any(value < 0 for value in values):
+        raise SettingError(name, repr(raw), "seconds cannot be negative", example)
+    return values
+
+
+def _timescales(env: Mapping[str, str], prefix: str, default: Mapping[str, str]) -> dict[str, str]:
+    chosen: dict[str, str] = {}
+    for rag, spec in default.items():
+        name = f"{prefix}_{rag.upper()}"
+        raw = (env.get(name) or "").strip()
+        if raw:
+            try:
+                amount = Timescale.parse(raw).amount
+            except ValueError:
+                raise SettingError(
+                    name, repr(raw), "not a timescale ('2 hours', '6 working hours', '1 working day')", f'"{spec}"'
+                ) from None
+            if amount <= 0:
+                raise SettingError(name, repr(raw), "a timescale must be longer than nothing", f'"{spec}"')
+        chosen[rag] = raw or spec
+    return chosen
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    raw = (env.get("DATABASE_URL") or "").strip()
+    if not raw:
+        return DEFAULT_DATABASE_URL
+    example = "postgresql://mash:secret@127.0.0.1:5432/mash"
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise SettingError("DATABASE_URL", "'***'", "not a database URL", example) from None
+    shown = repr(url.render_as_string(hide_password=True))
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise SettingError("DATABASE_URL", shown, "only sqlite and postgresql databases are supported", example)
+    if url.get_backend_name() == "postgresql" and url.get_driver_name() not in ("psycopg", "postgresql", ""):
+        raise SettingError("DATABASE_URL", shown, "PostgreSQL is reached with the psycopg (3) driver", example)
+    return raw
+
+
+def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...], example: str) -> str | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in schemes or not (parts.netloc or parts.path):
+        problem = f"must start with {' or '.join(s + '://' for s in schemes)}"
+        raise SettingError(name, repr(_masked_url(raw)), problem, example)
+    return raw
+
+
+def _masked_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.password is None:
+        return raw
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    raw = (env.get("MASH_LOG_LEVEL") or "").strip()
+    if not raw:
+        return "INFO"
+    if raw.upper() not in LOG_LEVELS:
+        raise SettingError("MASH_LOG_LEVEL", repr(raw), f"not one of {', '.join(LOG_LEVELS)}", "WARNING")
+    return raw.upper()
+
+
+def _readable_file(env: Mapping[str, str], name: str, example: str) -> str | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    if not Path(raw).is_file():
+        raise SettingError(name, repr(raw), "no such file", example)
+    if not os.access(raw, os.R_OK):
+        raise SettingError(name, repr(raw), "the file cannot be read", example)
+    return raw
+
+
+def _partner(env: Mapping[str, str], agency: str) -> PartnerSettings:
+    name = f"MASH_{agency.upper()}_URL"
+    url = _url(env, name, ("http", "https"), f"https://{agency}-mash.example.gov.uk/api")
+    return PartnerSettings(url, (env.get(f"MASH_{agency.upper()}_TOKEN") or "").strip() or None)
 
 
 @dataclass(frozen=True)
@@ -92,42 +194,80 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read the settings from the environment (os.environ unless given)."""
+        """Read and check the settings from the environment (os.environ unless given); raise SettingError."""
         env = os.environ if environ is None else environ
         base = cls()
         return cls(
-            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-            redis_url=env.get("REDIS_URL") or None,
-            secret_key=env.get("MASH_SECRET_KEY") or base.secret_key,
-            max_body_bytes=_int(env, "MASH_MAX_BODY_BYTES", base.max_body_bytes),
-            rulebook_path=env.get("MASH_RULEBOOK") or None,
-            narrative_terms_path=env.get("MASH_NARRATIVE_TERMS") or None,
+            database_url=_database_url(env),
+            redis_url=_url(env, "REDIS_URL", ("redis", "rediss", "unix"), "redis://127.0.0.1:6379/0"),
+            secret_key=(env.get("MASH_SECRET_KEY") or "").strip() or base.secret_key,
+            max_body_bytes=_whole(env, "MASH_MAX_BODY_BYTES", base.max_body_bytes, minimum=1024),
+            rulebook_path=_readable_file(env, "MASH_RULEBOOK", "/etc/mash/rulebook.yaml"),
+            narrative_terms_path=_readable_file(env, "MASH_NARRATIVE_TERMS", "/etc/mash/narrative-terms.yaml"),
             decision_timescales=_timescales(env, "MASH_DECISION", base.decision_timescales),
-            caseload_cap=_int(env, "MASH_CASELOAD_CAP", base.caseload_cap),
-            claim_minutes=_int(env, "MASH_CLAIM_MINUTES", base.claim_minutes),
-            sweep_seconds=_int(env, "MASH_SWEEP_SECONDS", base.sweep_seconds),
-            screening_retry_after_seconds=_int(
+            caseload_cap=_whole(env, "MASH_CASELOAD_CAP", base.caseload_cap),
+            claim_minutes=_whole(env, "MASH_CLAIM_MINUTES", base.claim_minutes),
+            sweep_seconds=_whole(env, "MASH_SWEEP_SECONDS", base.sweep_seconds),
+            screening_retry_after_seconds=_whole(
                 env, "MASH_SCREENING_RETRY_AFTER_SECONDS", base.screening_retry_after_seconds
             ),
-            job_retries=_int(env, "MASH_JOB_RETRIES", base.job_retries),
-            job_timeout_seconds=_int(env, "MASH_JOB_TIMEOUT_SECONDS", 0) or None,
-            job_retry_intervals=_ints(env, "MASH_JOB_RETRY_INTERVALS", base.job_retry_intervals),
-            partner_timeout_seconds=_float(env, "MASH_PARTNER_TIMEOUT_SECONDS", base.partner_timeout_seconds),
-            partner_breaker_failures=_int(env, "MASH_PARTNER_BREAKER_FAILURES", base.partner_breaker_failures),
-            partner_breaker_reset_seconds=_float(
+            job_retries=_whole(env, "MASH_JOB_RETRIES", base.job_retries, minimum=0),
+            job_timeout_seconds=_whole(env, "MASH_JOB_TIMEOUT_SECONDS", 0) or None,
+            job_retry_intervals=_wholes(env, "MASH_JOB_RETRY_INTERVALS", base.job_retry_intervals),
+            partner_timeout_seconds=_number(env, "MASH_PARTNER_TIMEOUT_SECONDS", base.partner_timeout_seconds),
+            partner_breaker_failures=_whole(env, "MASH_PARTNER_BREAKER_FAILURES", base.partner_breaker_failures),
+            partner_breaker_reset_seconds=_number(
                 env, "MASH_PARTNER_BREAKER_RESET_SECONDS", base.partner_breaker_reset_seconds
             ),
             checks_timescales=_timescales(env, "MASH_CHECKS", base.checks_timescales),
-            police=PartnerSettings(env.get("MASH_POLICE_URL") or None, env.get("MASH_POLICE_TOKEN") or None),
-            health=PartnerSettings(env.get("MASH_HEALTH_URL") or None, env.get("MASH_HEALTH_TOKEN") or None),
-            education=PartnerSettings(env.get("MASH_EDUCATION_URL") or None, env.get("MASH_EDUCATION_TOKEN") or None),
-            log_level=env.get("MASH_LOG_LEVEL") or base.log_level,
-            council_name=env.get("MASH_COUNCIL_NAME") or base.council_name,
-            session_idle_minutes=_int(env, "MASH_SESSION_IDLE_MINUTES", base.session_idle_minutes),
-            session_max_hours=_int(env, "MASH_SESSION_MAX_HOURS", base.session_max_hours),
-            sign_in_failures=_int(env, "MASH_SIGN_IN_FAILURES", base.sign_in_failures),
-            lockout_minutes=_int(env, "MASH_LOCKOUT_MINUTES", base.lockout_minutes),
+            police=_partner(env, "police"),
+            health=_partner(env, "health"),
+            education=_partner(env, "education"),
+            log_level=_log_level(env),
+            council_name=(env.get("MASH_COUNCIL_NAME") or "").strip() or base.council_name,
+            session_idle_minutes=_whole(env, "MASH_SESSION_IDLE_MINUTES", base.session_idle_minutes),
+            session_max_hours=_whole(env, "MASH_SESSION_MAX_HOURS", base.session_max_hours),
+            sign_in_failures=_whole(env, "MASH_SIGN_IN_FAILURES", base.sign_in_failures),
+            lockout_minutes=_whole(env, "MASH_LOCKOUT_MINUTES", base.lockout_minutes),
         )
+
+    def effective(self) -> list[tuple[str, str]]:
+        """List every variable with the value in force, secrets and passwords masked."""
+        rows = [
+            ("DATABASE_URL", _masked_url(self.database_url)),
+            ("REDIS_URL", _masked_url(self.redis_url) if self.redis_url else "(unset: jobs run in the web process)"),
+            ("MASH_SECRET_KEY", "***"),
+            ("MASH_RULEBOOK", self.rulebook_path or "(the default rulebook)"),
+            ("MASH_NARRATIVE_TERMS", self.narrative_terms_path or "(the default terms)"),
+        ]
+        rows += [(f"MASH_DECISION_{rag.upper()}", spec) for rag, spec in self.decision_timescales.items()]
+        rows += [(f"MASH_CHECKS_{rag.upper()}", spec) for rag, spec in self.checks_timescales.items()]
+        rows += [
+            ("MASH_CASELOAD_CAP", str(self.caseload_cap)),
+            ("MASH_CLAIM_MINUTES", str(self.claim_minutes)),
+            ("MASH_SWEEP_SECONDS", str(self.sweep_seconds)),
+            ("MASH_SCREENING_RETRY_AFTER_SECONDS", str(self.screening_retry_after_seconds)),
+            ("MASH_JOB_RETRIES", str(self.job_retries)),
+            ("MASH_JOB_RETRY_INTERVALS", ",".join(str(n) for n in self.job_retry_intervals)),
+            ("MASH_JOB_TIMEOUT_SECONDS", str(self.job_timeout_seconds or "(each job's own)")),
+        ]
+        for agency in ("police", "health", "education"):
+            partner: PartnerSettings = getattr(self, agency)
+            rows.append((f"MASH_{agency.upper()}_URL", partner.url or "(unset: checks are not_configured)"))
+            rows.append((f"MASH_{agency.upper()}_TOKEN", "***" if partner.token else "(unset)"))
+        rows += [
+            ("MASH_PARTNER_TIMEOUT_SECONDS", f"{self.partner_timeout_seconds:g}"),
+            ("MASH_PARTNER_BREAKER_FAILURES", str(self.partner_breaker_failures)),
+            ("MASH_PARTNER_BREAKER_RESET_SECONDS", f"{self.partner_breaker_reset_seconds:g}"),
+            ("MASH_MAX_BODY_BYTES", str(self.max_body_bytes)),
+            ("MASH_LOG_LEVEL", self.log_level),
+            ("MASH_COUNCIL_NAME", self.council_name),
+            ("MASH_SESSION_IDLE_MINUTES", str(self.session_idle_minutes)),
+            ("MASH_SESSION_MAX_HOURS", str(self.session_max_hours)),
+            ("MASH_SIGN_IN_FAILURES", str(self.sign_in_failures)),
+            ("MASH_LOCKOUT_MINUTES", str(self.lockout_minutes)),
+        ]
+        return rows
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """Return a copy with some settings replaced (for tests and commands)."""

@@ -8,11 +8,12 @@ from functools import cache
 from typing import Any
 
 import structlog
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from mash.db import utcnow
 from mash.models import Contact, Recommendation, Team
+from mash.problems import ContactNotFound
 from mash.screening.clock import WorkingCalendar
 from mash.screening.engine import ScreeningResult, screen
 from mash.screening.narrative import load_reader
@@ -132,12 +133,16 @@ def get_recommendation(session: Session, contact_id: str) -> tuple[Recommendatio
     return (row[0], row[1]) if row else None
 
 
-def explain_contact(session: Session, contact_id: str, settings: Settings) -> tuple[Contact, ScreeningResult, datetime]:
-    """Run the rules again on a stored contact, without storing anything, for an explanation."""
+def explain_contact(session: Session, key: str, settings: Settings) -> tuple[Contact, ScreeningResult, datetime]:
+    """Run the rules again on a stored contact (by reference or id), without storing anything, for an explanation."""
     with session.begin():
         contact = session.execute(
-            select(Contact).where(Contact.id == contact_id).options(selectinload(Contact.children))
-        ).scalar_one()
+            select(Contact)
+            .where(or_(Contact.reference == key.strip().upper(), Contact.id == key.strip()))
+            .options(selectinload(Contact.children))
+        ).scalar_one_or_none()
+        if contact is None:
+            raise ContactNotFound(f"No contact with the reference or id {key!r}.")
         result = screen(
             contact_input(contact),
             contact.received_at,

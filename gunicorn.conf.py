@@ -1,0 +1,39 @@
+"""gunicorn's configuration for production: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Each value can be changed from the environment: GUNICORN_BIND (default 0.0.0.0:8000), GUNICORN_WORKERS (2),
+GUNICORN_THREADS (4), GUNICORN_TIMEOUT (30 seconds). The service's own settings are checked before any worker
+starts: a bad one stops gunicorn with one line naming it, and exit status 1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from mash.settings import SettingError, Settings
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Requests are logged by the service itself as JSON lines without query strings; gunicorn's access log would repeat
+# them as text, query strings included.
+accesslog = None
+errorlog = "-"
+# A worker recycled now and then returns memory a long-lived process would keep.
+max_requests = 2000
+max_requests_jitter = 200
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server: Any) -> None:
+    """Check the service's settings before any worker is started."""
+    try:
+        Settings.from_env()
+    except SettingError as exc:
+        print(f"mash: {exc}", file=sys.stderr)
+        sys.exit(1)
