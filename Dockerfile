@@ -14,10 +14,10 @@ COPY mash ./mash
 COPY schemas ./schemas
 COPY workers ./workers
 COPY integrations ./integrations
-COPY wsgi.py ./
+COPY wsgi.py gunicorn.conf.py ./
 RUN pip install . && mkdir -p /app/instance && chown -R mash:mash /app/instance
 
 USER mash
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-", "--access-logformat", "%(h)s %(m)s %(U)s %(s)s %(L)s", "wsgi:app"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
