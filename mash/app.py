@@ -36,7 +36,10 @@ def _configure(app: Flask, settings: Settings) -> None:
         OPENAPI_SWAGGER_UI_PATH="docs/",
         OPENAPI_SWAGGER_UI_URL="/api/v1/docs/assets/",
         API_SPEC_OPTIONS={
-            "info": {"description": "The wire contract of the MASH Front Door. docs/api.md in the repository explains it with examples."},
+            "info": {
+                "description": "The wire contract of the MASH Front Door. docs/api.md in the repository explains it "
+                "with examples."
+            },
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearer": []}],
         },
