@@ -11,6 +11,7 @@ import os
 import sys
 from typing import Any
 
+from mash.logging import json_formatter
 from mash.settings import SettingError, Settings
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
@@ -23,7 +24,18 @@ keepalive = 5
 # Requests are logged by the service itself as JSON lines without query strings; gunicorn's access log would repeat
 # them as text, query strings included.
 accesslog = None
-errorlog = "-"
+# gunicorn's own messages as JSON lines, like the service's.
+logconfig_dict: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": json_formatter}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+    "root": {"handlers": ["stderr"], "level": "INFO"},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": [], "propagate": False},
+    },
+}
 # A worker recycled now and then returns memory a long-lived process would keep.
 max_requests = 2000
 max_requests_jitter = 200

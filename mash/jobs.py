@@ -76,6 +76,7 @@ class RqRunner:
         self.retry = Retry(max=settings.job_retries, interval=list(settings.job_retry_intervals))
         self.queues = {name: Queue(name, connection=redis, serializer=JSONSerializer) for name in QUEUES}
         self.timeout = settings.job_timeout_seconds
+        self.result_ttl = settings.job_result_ttl_seconds
         self.grace_seconds = 5
 
     def _timeout(self, spec: JobSpec) -> int:
@@ -110,7 +111,7 @@ class RqRunner:
                     job_timeout=self._timeout(spec),
                     retry=self.retry,
                     on_failure=Callback(RQ_FAILURE_CALLBACK),
-                    result_ttl=3600,
+                    result_ttl=self.result_ttl,
                     failure_ttl=7 * 24 * 3600,
                     description=item.job,
                 )

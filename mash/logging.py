@@ -8,9 +8,35 @@ import sys
 import structlog
 
 
+def json_formatter() -> logging.Formatter:
+    """Return a formatter that writes standard-library records (RQ's, gunicorn's, Alembic's) as JSON lines."""
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[
+            structlog.stdlib.add_log_level,
+            structlog.stdlib.add_logger_name,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+        ],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, structlog.processors.JSONRenderer()],
+    )
+
+
 def configure(level: str) -> None:
-    """Send structlog and standard-library logs to stderr as JSON lines."""
-    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
+    """Send structlog and standard-library logs (RQ's, gunicorn's, Alembic's) to stderr as JSON lines."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[
+                structlog.stdlib.add_log_level,
+                structlog.stdlib.add_logger_name,
+                structlog.processors.TimeStamper(fmt="iso", utc=True),
+            ],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.JSONRenderer(),
+            ],
+        )
+    )
+    logging.basicConfig(handlers=[handler], level=level.upper())
     # urllib3 logs the full URL of every retried request, and health checks carry NHS numbers in theirs.
     logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
     # The development server logs whole request lines, query strings included; our own request log replaces it.

@@ -141,6 +141,15 @@ def _readable_file(env: Mapping[str, str], name: str, example: str) -> str | Non
     return raw
 
 
+def _metrics_token(env: Mapping[str, str]) -> str | None:
+    raw = (env.get("MASH_METRICS_TOKEN") or "").strip()
+    if raw and len(raw) < 32:
+        raise SettingError(
+            "MASH_METRICS_TOKEN", "'***'", "too short: use at least 32 random characters", "$(openssl rand -hex 32)"
+        )
+    return raw or None
+
+
 def _partner(env: Mapping[str, str], agency: str) -> PartnerSettings:
     name = f"MASH_{agency.upper()}_URL"
     url = _url(env, name, ("http", "https"), f"https://{agency}-mash.example.gov.uk/api")
@@ -191,6 +200,8 @@ class Settings:
     sign_in_failures: int = 5
     lockout_minutes: int = 15
     secure_cookies: bool = True
+    metrics_token: str | None = None
+    job_result_ttl_seconds: int = 300
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -229,6 +240,8 @@ class Settings:
             session_max_hours=_whole(env, "MASH_SESSION_MAX_HOURS", base.session_max_hours),
             sign_in_failures=_whole(env, "MASH_SIGN_IN_FAILURES", base.sign_in_failures),
             lockout_minutes=_whole(env, "MASH_LOCKOUT_MINUTES", base.lockout_minutes),
+            metrics_token=_metrics_token(env),
+            job_result_ttl_seconds=_whole(env, "MASH_JOB_RESULT_TTL_SECONDS", base.job_result_ttl_seconds, minimum=0),
         )
 
     def effective(self) -> list[tuple[str, str]]:
@@ -250,6 +263,7 @@ class Settings:
             ("MASH_JOB_RETRIES", str(self.job_retries)),
             ("MASH_JOB_RETRY_INTERVALS", ",".join(str(n) for n in self.job_retry_intervals)),
             ("MASH_JOB_TIMEOUT_SECONDS", str(self.job_timeout_seconds or "(each job's own)")),
+            ("MASH_JOB_RESULT_TTL_SECONDS", str(self.job_result_ttl_seconds)),
         ]
         for agency in ("police", "health", "education"):
             partner: PartnerSettings = getattr(self, agency)
@@ -266,6 +280,7 @@ class Settings:
             ("MASH_SESSION_MAX_HOURS", str(self.session_max_hours)),
             ("MASH_SIGN_IN_FAILURES", str(self.sign_in_failures)),
             ("MASH_LOCKOUT_MINUTES", str(self.lockout_minutes)),
+            ("MASH_METRICS_TOKEN", "***" if self.metrics_token else "(unset: managers' and admins' tokens only)"),
         ]
         return rows
 

@@ -9,7 +9,7 @@ from mash.enums import CONSENT_STATUSES
 from schemas.fields import Text, one_of
 
 DIRECTIONS = ("requested", "received", "disclosed")
-STATUSES = ("pending", "answered", "failed", "overdue")
+STATUSES = ("pending", "answered", "failed", "overdue", "not_configured")
 
 
 class CheckRequestSchema(Schema):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import hmac
 from pathlib import Path
 from typing import Any
 
 import flask_swagger_ui
-from flask import Blueprint, Response, current_app, send_from_directory
+from flask import Blueprint, Response, current_app, request, send_from_directory
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from mash.api.auth import requires
+from mash.api.auth import current_caller
 from mash.db import get_session
 from mash.services import health
 from mash.services.callers import Permission
@@ -52,10 +53,17 @@ def readyz() -> Any:
     return body, 200 if ready else 503
 
 
+def _is_scraper() -> bool:
+    expected = current_app.config["MASH_SETTINGS"].metrics_token
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return bool(expected) and scheme.lower() == "bearer" and hmac.compare_digest(token.strip(), expected)
+
+
 @blp.get("/metrics")
-@requires(Permission.READ_METRICS)
 def metrics() -> Response:
-    """Expose Prometheus metrics."""
+    """Expose Prometheus metrics to the scraper's token (MASH_METRICS_TOKEN) or a manager's or admin's."""
+    if not _is_scraper():
+        current_caller().require(Permission.READ_METRICS)
     return Response(current_app.extensions["mash.metrics"].render(), mimetype="text/plain; version=0.0.4")
 
 

@@ -41,7 +41,7 @@ class Queue(Resource):
                     "agency_type": e.contact.agency_type,
                     "categories": e.contact.categories,
                     "children_count": len(e.contact.children),
-                    "recommendation": recommendation_fields(e.recommendation, None),
+                    "recommendation": recommendation_fields(e.recommendation, e.team_name),
                     "overdue": e.overdue,
                     "flagged": e.flagged,
                     "claim": {"user_id": e.claimed_by, "name": e.claimed_by_name, "expires_at": e.claim_expires_at}

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from mash.db import Base, UTCDateTime, new_id
 
 DIRECTIONS = ("requested", "received", "disclosed")
-STATUSES = ("pending", "answered", "failed", "overdue")
+STATUSES = ("pending", "answered", "failed", "overdue", "not_configured")
 OPEN_STATUSES = ("pending", "overdue")
 
 
@@ -35,7 +35,7 @@ class SharingRecord(Base):
     requested_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)

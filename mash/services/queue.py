@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from mash.db import utcnow
-from mash.models import Claim, Contact, Flag, Recommendation, User
+from mash.models import Claim, Contact, Flag, Recommendation, Team, User
 from mash.problems import Conflict, ContactNotFound
 from mash.services import audit, cursors
 from mash.services.callers import Caller, Permission
@@ -39,6 +39,7 @@ class QueueEntry:
     claim_expires_at: datetime | None
     flagged: bool
     overdue: bool
+    team_name: str | None
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,9 @@ def list_queue(
     now = utcnow()
     open_flag = exists().where(Flag.contact_id == Contact.id, Flag.status == "open")
     query = (
-        select(Contact, Recommendation, Claim.user_id, User.name, Claim.expires_at, open_flag)
+        select(Contact, Recommendation, Claim.user_id, User.name, Claim.expires_at, open_flag, Team.name)
         .join(Recommendation, Recommendation.contact_id == Contact.id)
+        .outerjoin(Team, Team.id == Recommendation.team_id)
         .outerjoin(Claim, and_(Claim.contact_id == Contact.id, Claim.expires_at > now))
         .outerjoin(User, User.id == Claim.user_id)
         .where(Contact.status == "awaiting_decision")
@@ -102,8 +104,8 @@ def list_queue(
     with session.begin():
         rows = session.execute(query).all()
         entries = [
-            QueueEntry(contact, rec, holder, name, expires, bool(is_flagged), rec.decision_due_by < now)
-            for contact, rec, holder, name, expires, is_flagged in rows[:limit]
+            QueueEntry(contact, rec, holder, name, expires, bool(is_flagged), rec.decision_due_by < now, team)
+            for contact, rec, holder, name, expires, is_flagged, team in rows[:limit]
         ]
         audit.record(session, caller, "queue.list", [e.contact.id for e in entries], at=now)
     return QueuePage(entries, _cursor(entries[-1]) if len(rows) > limit else None)

@@ -166,7 +166,7 @@ def _request(
             now,
             child_id=child.id if child else None,
             due_by=due,
-            status="pending" if configured else "failed",
+            status="pending" if configured else NOT_CONFIGURED,
             last_error=None if configured else NOT_CONFIGURED,
             summary=None if configured else _failure_summary(agency, NOT_CONFIGURED, 0),
         )

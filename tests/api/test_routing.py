@@ -60,3 +60,14 @@ def test_disabled_child_goes_to_the_disabled_children_team(app: Flask, client: F
     body["children"][0]["disability"] = True
     routed = team_of(client, screener, post_contact(client, partner, body))
     assert routed["team"]["name"] == "Children with Disabilities"
+
+
+def test_the_queue_names_the_recommended_team_as_the_contact_does(
+    app: Flask, client: FlaskClient, partner, screener
+) -> None:
+    add_team(app, "Assessment Team 2", "assessment", [10, 11])
+    contact_id = post_contact(client, partner, contact("T1", **AMBER))
+    queued = client.get("/api/v1/queue", headers=screener).get_json()["items"]
+    assert [item["id"] for item in queued] == [contact_id]
+    assert queued[0]["recommendation"]["team"] == team_of(client, screener, contact_id)["team"]
+    assert queued[0]["recommendation"]["team"]["name"] == "Assessment Team 2"

@@ -225,7 +225,7 @@ def test_a_reason_for_sharing_without_consent_is_needed_unless_consent_was_given
         assert (asked["consent_status"], asked["without_consent_reason"]) == ("given", None)
 
 
-def test_an_agency_with_no_system_configured_is_recorded_as_failed(
+def test_an_agency_with_no_system_configured_is_recorded_as_not_configured_not_failed(
     app: Flask, client: FlaskClient, partner, screener, simulator: Simulator
 ) -> None:
     reconfigure(app, education=PartnerSettings())
@@ -235,11 +235,11 @@ def test_an_agency_with_no_system_configured_is_recorded_as_failed(
 
     assert response.status_code == 202
     education = by(response.get_json()["items"], "requested")["education"]
-    assert (education["status"], education["last_error"]) == ("failed", "not_configured")
+    assert (education["status"], education["last_error"]) == ("not_configured", "not_configured")
     assert "no education system is configured" in education["summary"]
     items = ledger(client, screener, contact_id)
     assert set(by(items, "received")) == {"police", "health"}
-    assert by(items, "requested")["education"]["status"] == "failed"
+    assert by(items, "requested")["education"]["status"] == "not_configured"
     assert {r["agency"] for r in simulator.requests()} == {"police", "health"}
 
 
@@ -334,7 +334,7 @@ def test_a_slow_partner_makes_the_check_overdue_and_a_later_answer_still_lands(
     assert "domestic abuse" in answer["summary"]
 
 
-def test_mark_overdue_leaves_answered_and_failed_requests_alone(
+def test_mark_overdue_leaves_answered_and_not_configured_requests_alone(
     app: Flask, client: FlaskClient, partner, screener, simulator: Simulator
 ) -> None:
     reconfigure(app, education=PartnerSettings())
@@ -342,7 +342,7 @@ def test_mark_overdue_leaves_answered_and_failed_requests_alone(
     simulator.control(mode="error", status=503, agencies=["health"])
     post(client, f"{CONTACTS}/{contact_id}/checks", screener, CHECKS)
     asked = by(ledger(client, screener, contact_id), "requested")
-    assert [asked[a]["status"] for a in ("police", "health", "education")] == ["answered", "pending", "failed"]
+    assert [asked[a]["status"] for a in ("police", "health", "education")] == ["answered", "pending", "not_configured"]
 
     session = app.extensions["mash.sessionmaker"]()
     try:
@@ -352,4 +352,4 @@ def test_mark_overdue_leaves_answered_and_failed_requests_alone(
     finally:
         session.close()
     asked = by(ledger(client, screener, contact_id), "requested")
-    assert [asked[a]["status"] for a in ("police", "health", "education")] == ["answered", "overdue", "failed"]
+    assert [asked[a]["status"] for a in ("police", "health", "education")] == ["answered", "overdue", "not_configured"]
