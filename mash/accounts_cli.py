@@ -106,9 +106,9 @@ def teams_list() -> None:
 
 @teams.command("update")
 @click.argument("name")
-@click.option("--cap", type=int, default=None)
-@click.option("--kind", default=None)
-@click.option("--active/--inactive", default=None)
+@click.option("--cap", type=int, default=None, help="A new cap: children per worker.")
+@click.option("--kind", default=None, help="A new kind of team.")
+@click.option("--active/--inactive", default=None, help="Whether the team takes new work.")
 def teams_update(name: str, cap: int | None, kind: str | None, active: bool | None) -> None:
     """Change a team's cap, kind or whether it is active."""
     changes = {

@@ -20,7 +20,7 @@ MASH = str(Path(sys.executable).with_name("mash"))
 def run(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": settings.database_url, "MASH_LOG_LEVEL": "WARNING"}
     env.pop("REDIS_URL", None)
-    return subprocess.run([MASH, *args], env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run([MASH, *args], env=env, capture_output=True, text=True, timeout=240)
 
 
 def test_users_create_prints_a_working_token_alone_on_the_last_line(app: Flask, settings: Settings) -> None:
@@ -85,7 +85,7 @@ def test_accounts_and_teams_from_the_command_line(app: Flask, settings: Settings
         input="password123\n",
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=240,
     )
     assert weak.returncode != 0 and "too common" in weak.stderr
     done = subprocess.run(
@@ -94,7 +94,7 @@ def test_accounts_and_teams_from_the_command_line(app: Flask, settings: Settings
         input="orange kettle harbour\n",
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=240,
     )
     assert done.returncode == 0, done.stderr
     listed = run(settings, "users", "list").stdout

@@ -21,7 +21,7 @@ MASH = str(Path(sys.executable).with_name("mash"))
 def _mash(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("MASH_") and k not in ("DATABASE_URL", "REDIS_URL")}
     return subprocess.run(
-        [MASH, *args], env={**base, "MASH_LOG_LEVEL": "WARNING", **env}, capture_output=True, text=True, timeout=60
+        [MASH, *args], env={**base, "MASH_LOG_LEVEL": "WARNING", **env}, capture_output=True, text=True, timeout=240
     )
 
 

@@ -58,7 +58,7 @@ def test_the_app_does_not_start_with_a_bad_setting(monkeypatch: pytest.MonkeyPat
 @pytest.mark.parametrize("command", [["db", "upgrade"], ["worker", "--burst"], ["run", "--port", "1"], ["demo"]])
 def test_every_command_stops_on_a_bad_setting_with_one_line_and_status_1(command: list[str], tmp_path: Path) -> None:
     env = _env(MASH_DECISION_RED="four hours", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
-    done = subprocess.run([MASH, *command], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([MASH, *command], env=env, capture_output=True, text=True, timeout=240)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         "Error: MASH_DECISION_RED='four hours': not a timescale ('2 hours', '6 working hours', '1 working day') "
@@ -74,7 +74,7 @@ def test_gunicorn_with_the_production_config_stops_on_a_bad_setting(tmp_path: Pa
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=240,
     )
     assert done.returncode == 1
     assert "mash: MASH_CASELOAD_CAP='ten': not a whole number (for example MASH_CASELOAD_CAP=15)" in done.stderr
@@ -90,7 +90,7 @@ def test_config_check_prints_the_configuration_with_secrets_masked(tmp_path: Pat
         MASH_POLICE_TOKEN="police-token-123",
         MASH_DECISION_RED="2 hours",
     )
-    done = subprocess.run([MASH, "config", "check"], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([MASH, "config", "check"], env=env, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr
     lines = dict(line.split("=", 1) for line in done.stdout.splitlines())
     assert lines["DATABASE_URL"] == "postgresql://mash:***@db.internal:5432/mash"
