@@ -8,12 +8,12 @@ import uuid
 
 import structlog
 from flask import Flask, Response, current_app, g, request
-from flask_smorest import Api
 
 from mash import db, jobs, metrics, problems, web
 from mash import logging as mash_logging
 from mash.api import contacts, flags, ops, reports, sharing, teams, triage
 from mash.api.body import reject_personal_query
+from mash.api.openapi import FrontDoorApi
 from mash.screening.rulebook import require_statutory_floors
 from mash.settings import Settings
 
@@ -30,7 +30,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         API_TITLE="MASH Front Door",
         API_VERSION=API_VERSION,
-        OPENAPI_VERSION="3.0.3",
+        OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs/",
@@ -49,7 +49,7 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 
 def _init_api(app: Flask) -> None:
-    api = Api(app)
+    api = FrontDoorApi(app)
     api.register_blueprint(contacts.blp)
     api.register_blueprint(triage.blp)
     api.register_blueprint(flags.blp)
