@@ -187,7 +187,13 @@ def rules_explain(contact: str) -> None:
 @click.option(
     "--terms", type=click.Path(exists=True, dir_okay=False), default=None, help="A council's narrative terms."
 )
-@click.option("--threshold", type=click.FloatRange(0, 1), default=0.9, show_default=True)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=0.9,
+    show_default=True,
+    help="The lowest precision and recall that pass.",
+)
 @click.option("--misses", is_flag=True, help="Also print every text where the reader and the label disagree.")
 def rules_evaluate(corpus: Path, terms: str | None, threshold: float, misses: bool) -> None:
     """Print the narrative reader's precision and recall on labelled sentences; exit 1 below the threshold."""
