@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test demo worker lint bench clean
+.PHONY: run test demo worker lint bench clean coverage mutation mutation-sample
 
 $(BIN)/mash: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,21 @@ demo: $(BIN)/mash
 
 worker: $(BIN)/mash
 	$(BIN)/mash worker
+
+# The whole suite under coverage, the `mash worker` and CLI subprocesses included; fails under 95% of lines.
+coverage: $(BIN)/mash
+	rm -f .coverage .coverage.*
+	$(BIN)/coverage run -m pytest -n 2 -q
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report
+
+# Mutation testing of the safety core (docs/testing.md): every module, one after another; MODULES= picks some.
+mutation: $(BIN)/mash
+	$(BIN)/python tools/mutation.py $(MODULES)
+
+# The bounded run CI makes: the safety-core modules the last commit touched, else a fixed small sample.
+mutation-sample: $(BIN)/mash
+	$(BIN)/python tools/mutation.py --changed
 
 lint: $(BIN)/mash
 	$(BIN)/ruff check .

@@ -25,18 +25,47 @@ from mash.settings import Settings
 EXAMPLE_BODY: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "contract_example.json").read_text())
 
 
-def _worker_suffix() -> str:
+def worker_suffix() -> str:
     """Name this test process's database after the checkout and the xdist worker, so two checkouts never collide."""
     checkout = hashlib.sha1(str(Path(__file__).resolve().parent).encode(), usedforsecurity=False).hexdigest()[:8]
     return f"{checkout}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
+def postgres_base_url() -> str | None:
+    """Return MASH_TEST_DATABASE_URL with the psycopg driver (`postgres://` too), or None; refuse other URLs."""
+    raw = os.environ.get("MASH_TEST_DATABASE_URL")
+    if not raw:
+        return None
+    url = make_url(raw)
+    if url.get_backend_name() not in ("postgresql", "postgres"):
+        raise pytest.UsageError(f"MASH_TEST_DATABASE_URL must be a PostgreSQL URL, not {url.drivername}://")
+    return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def database_in_use() -> str:
+    """Name the database this run uses, for the report."""
+    base = postgres_base_url()
+    if base is None:
+        return "database: sqlite (a temporary file per test process)"
+    return f"database: postgresql ({make_url(base).render_as_string(hide_password=True)})"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which database this run uses, before the tests."""
+    return database_in_use()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say which database this run used, after the tests (shown with -q too)."""
+    terminalreporter.write_line(database_in_use())
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Migrate a database for this test process once: PostgreSQL if configured, else an SQLite file."""
-    base = os.environ.get("MASH_TEST_DATABASE_URL")
-    if base and base.startswith("postgresql"):
-        name = f"mash_test_{_worker_suffix()}"
+    base = postgres_base_url()
+    if base:
+        name = f"mash_test_{worker_suffix()}"
         admin = create_engine(base, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
