@@ -1,10 +1,10 @@
-"""Mutation testing of the safety core with mutmut: module by module, then a score and the surviving mutants.
+"""Mutation testing of the safety core with mutmut: area by area, then a score and the surviving mutants.
 
-    python tools/mutation.py                      every module of the safety core ([tool.mutmut] only_mutate)
-    python tools/mutation.py mash/jobs.py ...     some modules
-    python tools/mutation.py --changed            the safety-core modules the last commit touched, else SAMPLE
+    python tools/mutation.py                     every area of the safety core (CORE), one after another
+    python tools/mutation.py outbox claims       some areas
+    python tools/mutation.py --sample 40         an evenly spread sample of 40 mutants of the whole core (CI)
 
-The score counts a mutant as killed when a test failed or timed out on it; a mutant no test reaches counts as
+A mutant counts as killed when a test failed or timed out on it; a mutant that no test reaches counts as
 surviving. mutmut keeps its work in mutants/, so a second run only tests what changed.
 """
 
@@ -13,56 +13,74 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tomllib
 from collections import Counter
+from fnmatch import fnmatch
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTMUT = str(Path(sys.executable).with_name("mutmut"))
-SAMPLE = ("mash/services/outbox.py", "mash/services/idempotency.py")
-"""What --changed tests when the last commit touched no module of the safety core: two small, central modules."""
+
+CORE: dict[str, tuple[str, ...]] = {
+    "screening-engine": ("mash.screening.engine.*",),
+    "screening-facts": ("mash.screening.facts.*",),
+    "consent-conditions": ("mash.screening.conditions.x_evaluate__*",),
+    "working-day-clock": ("mash.screening.clock.xǁ*", "mash.screening.clock.x__require_aware__*"),
+    "idempotency": ("mash.services.idempotency.*",),
+    "outbox": ("mash.services.outbox.*",),
+    "sweep-and-runners": (
+        "mash.jobs.xǁRqRunnerǁ_in_hand__*",
+        "mash.jobs.xǁRqRunnerǁdispatch__*",
+        "mash.jobs.xǁInProcessRunnerǁdispatch__*",
+        "mash.jobs.xǁRelayǁsweep__*",
+        "mash.jobs.xǁRelayǁ_send__*",
+        "mash.jobs.xǁRelayǁflush__*",
+        "mash.jobs.x__collect_new_items__*",
+        "mash.jobs.x__after_commit__*",
+        "mash.jobs.x__after_rollback__*",
+    ),
+    "claims": (
+        "mash.services.queue.x_take__*",
+        "mash.services.queue.x_held_by_other__*",
+        "mash.services.queue.x_release__*",
+    ),
+    "decisions": ("mash.services.decisions.x_decide__*",),
+    "partner-scoping": (
+        "mash.services.contacts.x_get_contact__*",
+        "mash.services.contacts.x_list_contacts__*",
+        "mash.services.callers.*",
+    ),
+    "matching-thresholds": (
+        "mash.matching.score.x_score__*",
+        "mash.matching.score.x__weighted__*",
+        "mash.matching.score.x__agreement__*",
+    ),
+}
+"""Each area of the safety core and the mutmut names (module.function patterns) of its mutants."""
+BOOTSTRAP = "mash.services.callers.xǁCallerǁmay__*"
+"""A one-mutant run that makes mutmut generate every mutant and collect which tests reach which function."""
 KILLED = {1: "killed", 3: "killed", 36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout"}
 SURVIVED = {0: "survived", 5: "no tests", 33: "no tests"}
 
 
-def safety_core() -> list[str]:
-    """Return the modules of the safety core, as configured for mutmut."""
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    return list(config["tool"]["mutmut"]["only_mutate"])
+def mutmut(*names: str, children: int) -> None:
+    """Let mutmut test the named mutants (reusing what it already knows)."""
+    command = [MUTMUT, "run", "--max-children", str(children), *names]
+    subprocess.run(command, cwd=ROOT, check=False)  # noqa: S603 - names built from CORE or from mutmut's own list
 
 
-def changed_modules(core: list[str]) -> list[str]:
-    """Return the safety-core modules the last commit touched, or SAMPLE when it touched none."""
-    git = shutil.which("git") or "/usr/bin/git"
-    diff = subprocess.run(  # noqa: S603 - fixed arguments
-        [git, "diff", "--name-only", "HEAD~1", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    touched = [name for name in diff.stdout.split() if name in core] if diff.returncode == 0 else []
-    return touched or list(SAMPLE)
-
-
-def module_name(path: str) -> str:
-    """Turn mash/services/outbox.py into mash.services.outbox."""
-    return path.removesuffix(".py").replace("/", ".")
-
-
-def run_module(path: str, children: int) -> None:
-    """Let mutmut test every mutant of one module (reusing what it already knows)."""
-    print(f"\n=== {path}", flush=True)
-    command = [MUTMUT, "run", "--max-children", str(children), f"{module_name(path)}.*"]
-    subprocess.run(command, cwd=ROOT, check=False)  # noqa: S603 - a module of the safety core, checked by main
-
-
-def results(path: str) -> dict[str, int | None]:
-    """Return mutmut's exit code for each mutant of one module."""
-    meta = ROOT / "mutants" / (path + ".meta")
-    if not meta.exists():
-        return {}
-    codes: dict[str, int | None] = json.loads(meta.read_text())["exit_code_by_key"]
+def all_results() -> dict[str, int | None]:
+    """Return mutmut's exit code for each mutant it knows, by name."""
+    codes: dict[str, int | None] = {}
+    for meta in (ROOT / "mutants").rglob("*.py.meta"):
+        codes.update(json.loads(meta.read_text())["exit_code_by_key"])
     return codes
+
+
+def in_area(name: str, area: str) -> bool:
+    """Say whether a mutant belongs to an area of the safety core."""
+    return any(fnmatch(name, pattern) for pattern in CORE[area])
 
 
 def status(code: int | None) -> str:
@@ -72,47 +90,66 @@ def status(code: int | None) -> str:
     return KILLED.get(code) or SURVIVED.get(code) or "suspicious"
 
 
-def report(paths: list[str]) -> tuple[int, int, list[str]]:
-    """Print a table per module; return the mutants killed, the mutants tested and the names of the survivors."""
-    killed = total = 0
+def report(areas: list[str], only: set[str] | None = None) -> tuple[float, list[str]]:
+    """Print a table per area; return the score over them and the names of the surviving mutants."""
+    results = all_results()
+    detected = tested = 0
     survivors: list[str] = []
-    print(f"\n{'module':<34} {'mutants':>8} {'killed':>7} {'timeout':>8} {'survived':>9} {'no tests':>9} {'score':>7}")
-    for path in paths:
-        outcomes = {name: status(code) for name, code in results(path).items()}
-        counts = Counter(outcomes.values())
-        tested = sum(n for outcome, n in counts.items() if outcome != "not checked")
-        detected = counts["killed"] + counts["timeout"]
-        score = f"{100 * detected / tested:.1f}%" if tested else "-"
+    print(f"\n{'area':<22} {'mutants':>8} {'killed':>7} {'timeout':>8} {'survived':>9} {'no tests':>9} {'score':>7}")
+    for area in areas:
+        outcomes = {
+            name: status(code)
+            for name, code in results.items()
+            if in_area(name, area) and (only is None or name in only)
+        }
+        counts = Counter(o for o in outcomes.values() if o != "not checked")
+        area_tested = sum(counts.values())
+        area_detected = counts["killed"] + counts["timeout"]
+        score = f"{100 * area_detected / area_tested:.1f}%" if area_tested else "-"
         print(
-            f"{path:<34} {tested:>8} {counts['killed']:>7} {counts['timeout']:>8} {counts['survived']:>9}"
+            f"{area:<22} {area_tested:>8} {counts['killed']:>7} {counts['timeout']:>8} {counts['survived']:>9}"
             f" {counts['no tests']:>9} {score:>7}"
         )
-        killed, total = killed + detected, total + tested
+        detected, tested = detected + area_detected, tested + area_tested
         survivors += sorted(n for n, o in outcomes.items() if o in ("survived", "no tests", "suspicious"))
-    print(f"{'safety core':<34} {total:>8} {'':>7} {'':>8} {'':>9} {'':>9} {100 * killed / max(total, 1):>6.1f}%")
-    return killed, total, survivors
+    total = 100 * detected / tested if tested else 0.0
+    print(f"{'safety core':<22} {tested:>8} {detected:>7} {'':>8} {'':>9} {'':>9} {total:>6.1f}%")
+    return total, survivors
+
+
+def sample(size: int, children: int) -> set[str]:
+    """Test an evenly spread sample of the safety core's mutants; return their names."""
+    mutmut(BOOTSTRAP, children=children)
+    names = sorted(n for n in all_results() if any(in_area(n, area) for area in CORE))
+    step = max(1, len(names) // size)
+    chosen = names[::step][:size]
+    mutmut(*chosen, children=children)
+    return set(chosen)
 
 
 def main() -> int:
-    """Run mutmut on the chosen modules and fail when the score is under --fail-under."""
+    """Run mutmut on the chosen areas (or a sample) and fail when the score is under --fail-under."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("modules", nargs="*", help="paths of safety-core modules (default: all of them)")
-    parser.add_argument("--changed", action="store_true", help="only the modules the last commit touched")
+    parser.add_argument("areas", nargs="*", help=f"areas of the safety core (default: all): {', '.join(CORE)}")
+    parser.add_argument("--sample", type=int, default=0, help="test only this many mutants, spread over the core")
     parser.add_argument("--children", type=int, default=int(os.environ.get("MUTATION_CHILDREN", "1")))
     parser.add_argument("--fail-under", type=float, default=90.0, help="lowest acceptable score, in percent")
     args = parser.parse_args()
-    core = safety_core()
-    paths = changed_modules(core) if args.changed else (args.modules or core)
-    unknown = [p for p in paths if p not in core]
+    areas = args.areas or list(CORE)
+    unknown = [area for area in areas if area not in CORE]
     if unknown:
-        parser.error(f"not in the safety core ([tool.mutmut] only_mutate): {', '.join(unknown)}")
-    for path in paths:
-        run_module(path, args.children)
-    killed, total, survivors = report(paths)
+        parser.error(f"not an area of the safety core: {', '.join(unknown)}")
+    only: set[str] | None = None
+    if args.sample:
+        only = sample(args.sample, args.children)
+    else:
+        for area in areas:
+            print(f"\n=== {area}", flush=True)
+            mutmut(*CORE[area], children=args.children)
+    score, survivors = report(areas, only)
     if survivors:
         print("\nsurviving mutants (`.venv/bin/mutmut show NAME` prints one):")
         print("\n".join(f"  {name}" for name in survivors))
-    score = 100 * killed / total if total else 0.0
     if score < args.fail_under:
         print(f"\nmutation score {score:.1f}% is under {args.fail_under:.0f}%")
         return 1
