@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
 from mash.screening.rulebook import DEFAULT_RULEBOOK
 from mash.settings import Settings
@@ -59,3 +60,48 @@ def test_a_job_that_failed_for_good_is_not_sent_again(
     rulebook.write_text(DEFAULT_RULEBOOK.read_text())
     assert [sweep(app), sweep(app)] == [0, 0]
     assert status(client, screener, contact_id) == "screening_failed"
+
+
+def outbox_rows(app: Flask) -> list[tuple[str, int, bool, bool, str | None]]:
+    """Each outbox item's record, attempts, whether it is done or failed, and its last error, oldest first."""
+    with app.extensions["mash.engine"].connect() as conn:
+        rows = conn.execute(
+            text("SELECT entity_id, attempts, completed_at, failed_at, last_error FROM outbox ORDER BY created_at")
+        ).all()
+    return [(r[0], r[1], r[2] is not None, r[3] is not None, r[4]) for r in rows]
+
+
+def test_the_final_failure_is_recorded_on_the_outbox_item_and_in_the_metrics(
+    app: Flask, client: FlaskClient, partner, manager
+) -> None:
+    contact_id = post_contact(client, partner, contact("F3", **GREEN))
+    metrics = client.get("/metrics", headers=manager).get_data(as_text=True)
+    assert "mash_outbox_pending 1.0" in metrics and "mash_outbox_failed 0.0" in metrics
+    sweep(app)
+    sweep(app)
+    assert outbox_rows(app) == [(contact_id, 3, False, True, "RulebookError")]
+    metrics = client.get("/metrics", headers=manager).get_data(as_text=True)
+    assert "mash_outbox_pending 0.0" in metrics and "mash_outbox_failed 1.0" in metrics
+
+
+def test_one_contacts_final_failure_leaves_another_contacts_job_to_run(
+    app: Flask, client: FlaskClient, partner, screener, rulebook: Path
+) -> None:
+    first = post_contact(client, partner, contact("F4", **GREEN))
+    sweep(app)
+    second = post_contact(client, partner, contact("F5", **GREEN))
+    sweep(app)
+    assert [status(client, screener, c) for c in (first, second)] == ["screening_failed", "received"]
+    rulebook.write_text(DEFAULT_RULEBOOK.read_text())
+    assert sweep(app) == 1
+    assert [status(client, screener, c) for c in (first, second)] == ["screening_failed", "awaiting_decision"]
+
+
+def test_a_screened_contacts_job_is_done_and_not_sent_again(
+    app: Flask, client: FlaskClient, partner, screener, rulebook: Path
+) -> None:
+    rulebook.write_text(DEFAULT_RULEBOOK.read_text())
+    contact_id = post_contact(client, partner, contact("F6", **GREEN))
+    assert status(client, screener, contact_id) == "awaiting_decision"
+    assert outbox_rows(app) == [(contact_id, 1, True, False, None)]
+    assert [sweep(app), sweep(app)] == [0, 0]
