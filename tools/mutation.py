@@ -23,11 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 MUTMUT = str(Path(sys.executable).with_name("mutmut"))
 
 CORE: dict[str, tuple[str, ...]] = {
-    "screening-engine": ("mash.screening.engine.*",),
-    "screening-facts": ("mash.screening.facts.*",),
-    "consent-conditions": ("mash.screening.conditions.x_evaluate__*",),
-    "working-day-clock": ("mash.screening.clock.xǁ*", "mash.screening.clock.x__require_aware__*"),
-    "idempotency": ("mash.services.idempotency.*",),
     "outbox": ("mash.services.outbox.*",),
     "sweep-and-runners": (
         "mash.jobs.xǁRqRunnerǁ_in_hand__*",
@@ -45,6 +40,7 @@ CORE: dict[str, tuple[str, ...]] = {
         "mash.services.queue.x_held_by_other__*",
         "mash.services.queue.x_release__*",
     ),
+    "idempotency": ("mash.services.idempotency.*",),
     "decisions": ("mash.services.decisions.x_decide__*",),
     "partner-scoping": (
         "mash.services.contacts.x_get_contact__*",
@@ -56,6 +52,10 @@ CORE: dict[str, tuple[str, ...]] = {
         "mash.matching.score.x__weighted__*",
         "mash.matching.score.x__agreement__*",
     ),
+    "consent": ("mash.screening.conditions.x_evaluate__*", "mash.services.sharing.x__reason__*"),
+    "working-day-clock": ("mash.screening.clock.xǁ*", "mash.screening.clock.x__require_aware__*"),
+    "screening-engine": ("mash.screening.engine.*",),
+    "screening-facts": ("mash.screening.facts.*",),
 }
 """Each area of the safety core and the mutmut names (module.function patterns) of its mutants."""
 BOOTSTRAP = "mash.services.callers.xǁCallerǁmay__*"
