@@ -60,6 +60,9 @@ CORE: dict[str, tuple[str, ...]] = {
 """Each area of the safety core and the mutmut names (module.function patterns) of its mutants."""
 BOOTSTRAP = "mash.services.callers.xǁCallerǁmay__*"
 """A one-mutant run that makes mutmut generate every mutant and collect which tests reach which function."""
+REDIS_SLOT = "gw14"
+"""The job tests pick their Redis database by test process (tests/workers/conftest.py): mutation runs take the
+last one, 15, so that they never flush the database of a test run going on beside them."""
 KILLED = {1: "killed", 3: "killed", 36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout"}
 SURVIVED = {0: "survived", 5: "no tests", 33: "no tests"}
 
@@ -67,7 +70,8 @@ SURVIVED = {0: "survived", 5: "no tests", 33: "no tests"}
 def mutmut(*names: str, children: int) -> None:
     """Let mutmut test the named mutants (reusing what it already knows)."""
     command = [MUTMUT, "run", "--max-children", str(children), *names]
-    subprocess.run(command, cwd=ROOT, check=False)  # noqa: S603 - names built from CORE or from mutmut's own list
+    env = {**os.environ, "PYTEST_XDIST_WORKER": REDIS_SLOT}
+    subprocess.run(command, cwd=ROOT, env=env, check=False)  # noqa: S603 - names from CORE or from mutmut
 
 
 def all_results() -> dict[str, int | None]:
