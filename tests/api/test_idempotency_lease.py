@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from mash.models import IdempotencyRecord
 from tests.conftest import count_rows
@@ -53,3 +53,37 @@ def test_a_key_in_flight_is_refused_until_its_lease_lapses(app: Flask, client: F
     taken = post(client, partner, body)
     assert (taken.status_code, taken.get_json()["type"]) == (409, "/problems/duplicate-contact")
     assert taken.headers["Location"] == first.headers["Location"]
+
+
+def reordered(document: Any) -> Any:
+    """The same JSON document with every object's keys in reverse order."""
+    if isinstance(document, dict):
+        return {key: reordered(document[key]) for key in reversed(list(document))}
+    if isinstance(document, list):
+        return [reordered(item) for item in document]
+    return document
+
+
+def test_the_same_body_with_keys_in_another_order_and_spacing_is_a_replay(
+    app: Flask, client: FlaskClient, partner, body
+) -> None:
+    first = post(client, partner, body)
+    assert first.status_code == 201
+    again = client.post(
+        URL, data=json.dumps(reordered(body), indent=4), headers={**partner, **KEY}, content_type="application/json"
+    )
+    assert (again.status_code, again.headers.get("Idempotent-Replayed")) == (201, "true")
+    assert again.get_json() == first.get_json()
+    assert count_rows(app, "contacts", "idempotency_records") == {"contacts": 1, "idempotency_records": 1}
+
+
+def test_a_request_that_fails_gives_its_key_back(app: Flask, client: FlaskClient, partner, body) -> None:
+    first = client.post(
+        URL, data=json.dumps(body), headers={**partner, "Idempotency-Key": "other"}, content_type="application/json"
+    )
+    assert first.status_code == 201
+    duplicate = post(client, partner, body)
+    assert (duplicate.status_code, duplicate.get_json()["type"]) == (409, "/problems/duplicate-contact")
+    with app.extensions["mash.engine"].connect() as conn:
+        keys = conn.execute(select(IdempotencyRecord.key, IdempotencyRecord.state)).all()
+    assert [tuple(k) for k in keys] == [("other", "completed")]

@@ -105,3 +105,18 @@ def test_a_screened_contacts_job_is_done_and_not_sent_again(
     assert status(client, screener, contact_id) == "awaiting_decision"
     assert outbox_rows(app) == [(contact_id, 1, True, False, None)]
     assert [sweep(app), sweep(app)] == [0, 0]
+
+
+def test_a_contact_whose_screening_failed_can_still_be_decided(
+    app: Flask, client: FlaskClient, partner, screener
+) -> None:
+    contact_id = post_contact(client, partner, contact("F7", **GREEN))
+    sweep(app)
+    sweep(app)
+    assert status(client, screener, contact_id) == "screening_failed"
+    body = {"outcome": "assessment", "rag": "amber", "rationale": "Screened by hand."}
+    made = client.post(f"/api/v1/contacts/{contact_id}/decision", json=body, headers=screener)
+    assert made.status_code == 201, made.get_json()
+    decision = made.get_json()
+    assert (decision["override"], decision["recommended_outcome"], decision["recommended_rag"]) == (True, None, None)
+    assert status(client, screener, contact_id) == "decided"

@@ -266,3 +266,62 @@ def test_access_history_shows_every_staff_view(client: FlaskClient, partner, scr
     reads = [(i["user_name"], i["role"]) for i in items if i["action"] == "contact.read"]
     assert sorted(reads) == [("Screener", "screener"), ("Second Screener", "screener")]
     assert all(i["at"] for i in items)
+
+
+def claim_holder(client: FlaskClient, headers: dict[str, str], contact_id: str) -> str | None:
+    claims = {i["id"]: i["claim"] for i in client.get(Q, headers=headers).get_json()["items"]}
+    return claims[contact_id]["name"] if claims[contact_id] else None
+
+
+def test_only_the_holder_or_a_manager_releases_a_claim(
+    client: FlaskClient, partner, screener, screener_b, manager
+) -> None:
+    one = post_contact(client, partner, contact("L1", **GREEN))
+    assert client.post(f"/api/v1/contacts/{one}/claim", headers=screener).status_code == 200
+    assert client.delete(f"/api/v1/contacts/{one}/claim", headers=screener_b).status_code == 204
+    assert claim_holder(client, screener, one) == "Screener"
+    again = client.post(f"/api/v1/contacts/{one}/claim", headers=screener)
+    assert (again.status_code, again.get_json()["contact_id"]) == (200, one)
+    assert claim_holder(client, screener, one) == "Screener"
+    assert client.delete(f"/api/v1/contacts/{one}/claim", headers=manager).status_code == 204
+    assert claim_holder(client, screener, one) is None
+
+
+def test_a_contact_that_is_unknown_or_decided_cannot_be_claimed(client: FlaskClient, partner, screener) -> None:
+    missing = client.post("/api/v1/contacts/no-such-contact/claim", headers=screener)
+    assert (missing.status_code, missing.get_json()["type"]) == (404, "/problems/contact-not-found")
+    one = post_contact(client, partner, contact("N1", **GREEN))
+    assert decide(client, screener, one).status_code == 201
+    decided = client.post(f"/api/v1/contacts/{one}/claim", headers=screener)
+    assert (decided.status_code, decided.get_json()["type"]) == (409, "/problems/not-in-queue")
+    assert decided.get_json()["detail"] == "The contact is decided."
+
+
+def test_a_decision_records_who_decided_what_against_what_was_recommended(
+    client: FlaskClient, partner, screener, manager
+) -> None:
+    cid = post_contact(client, partner, contact("W1", **AMBER))
+    recommended = client.get(f"/api/v1/contacts/{cid}", headers=screener).get_json()["recommendation"]
+    user_id = client.post(f"/api/v1/contacts/{cid}/claim", headers=screener).get_json()["user_id"]
+    other_rag = "red" if recommended["rag"] != "red" else "green"
+    made = decide(client, screener, cid, outcome=recommended["outcome"], rag=other_rag).get_json()
+    assert {k: made[k] for k in ("decided_by", "role", "outcome", "rag", "rationale", "override")} == {
+        "decided_by": user_id,
+        "role": "screener",
+        "outcome": recommended["outcome"],
+        "rag": other_rag,
+        "rationale": "Needs a s17 assessment.",
+        "override": True,
+    }
+    assert (made["recommended_outcome"], made["recommended_rag"]) == (recommended["outcome"], recommended["rag"])
+    reopened = post_json(client, f"/api/v1/contacts/{cid}/oversight", manager, {"agree": False, "comment": "Redo."})
+    assert reopened.status_code == 201
+    assert claim_holder(client, screener, cid) is None
+
+
+def test_a_manager_may_decide_a_contact_another_screener_holds(client: FlaskClient, partner, screener, manager) -> None:
+    cid = post_contact(client, partner, contact("W2", **GREEN))
+    assert client.post(f"/api/v1/contacts/{cid}/claim", headers=screener).status_code == 200
+    made = decide(client, manager, cid)
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["role"] == "manager"

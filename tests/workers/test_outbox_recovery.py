@@ -82,3 +82,12 @@ def test_a_job_started_within_its_timeout_is_left_to_its_worker(
     assert fetch(redis_url, contact_id).get_status() == JobStatus.STARTED
     assert Queue("screening", connection=Redis.from_url(redis_url), serializer=JSONSerializer).count == 0
     assert status_of(app, contact_id) == "received"
+
+
+def test_a_job_just_handed_to_rq_is_not_sent_again(make_redis_app, redis_url, partner_factory, body) -> None:
+    app = make_redis_app(redis_url)
+    contact_id = submit(app.test_client(), partner_factory(app), body)
+    queue = Queue("screening", connection=Redis.from_url(redis_url), serializer=JSONSerializer)
+    assert queue.job_ids == [f"screen_contact-{contact_id}"]
+    assert sweep(app) == 0
+    assert queue.job_ids == [f"screen_contact-{contact_id}"]
