@@ -157,7 +157,7 @@ def test_a_partner_that_is_down_leaves_the_check_failed_and_the_contact_intact(
 
     simulator.stop()
     ask(client, screener, contact_id, "police")
-    wait_for(lambda: status(app, contact_id, "police") == "failed", timeout=45, what="the police check to fail")
+    wait_for(lambda: status(app, contact_id, "police") == "failed", what="the police check to fail")
 
     records = ledger(app, contact_id)
     police = records[("police", "requested")]
@@ -194,7 +194,7 @@ def test_the_circuit_breaker_stops_calling_a_failing_partner(
             MASH_PARTNER_BREAKER_RESET_SECONDS="300",
         )
     )
-    wait_for(lambda: status(app, contact_id, "police") == "failed", timeout=45, what="the police check to fail")
+    wait_for(lambda: status(app, contact_id, "police") == "failed", what="the police check to fail")
 
     police = ledger(app, contact_id)[("police", "requested")]
     assert (police["attempts"], police["last_error"]) == (4, "PartnerUnavailable")

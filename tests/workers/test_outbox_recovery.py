@@ -51,9 +51,7 @@ def test_redis_restarted_empty_after_the_enqueue_is_screened_once(
     redis_server.start()
     assert Redis.from_url(redis_server.url).dbsize() == 0
     start_worker(worker_env(settings, redis_server.url))
-    wait_for(
-        lambda: status_of(app, contact_id) == "awaiting_decision", timeout=45, what="the sweep to send the job again"
-    )
+    wait_for(lambda: status_of(app, contact_id) == "awaiting_decision", what="the sweep to send the job again")
     assert screenings(app, contact_id) == (1, 1)
 
 

@@ -76,9 +76,7 @@ def test_redis_down_during_intake_then_screened_once_it_is_back(
     contact_id = submit(client, headers, body)
     assert status_of(app, contact_id) == "received"
     redis_server.start()
-    wait_for(
-        lambda: status_of(app, contact_id) == "awaiting_decision", timeout=45, what="screening after Redis returned"
-    )
+    wait_for(lambda: status_of(app, contact_id) == "awaiting_decision", what="screening after Redis returned")
     assert screenings(app, contact_id) == (1, 1)
 
 
@@ -113,7 +111,7 @@ def test_worker_killed_mid_job_is_screened_once(
     holder.join(10)
     assert status_of(app, contact_id) == "received"
     start_worker(worker_env(settings, redis_url))
-    wait_for(lambda: status_of(app, contact_id) == "awaiting_decision", timeout=45, what="screening after the kill")
+    wait_for(lambda: status_of(app, contact_id) == "awaiting_decision", what="screening after the kill")
     assert screenings(app, contact_id) == (1, 1)
 
 
@@ -166,7 +164,7 @@ def test_job_that_keeps_failing_leaves_the_contact_screening_failed(
     client = app.test_client()
     contact_id = submit(client, partner_factory(app), body)
     start_worker(worker_env(settings, redis_url, MASH_RULEBOOK=str(broken)))
-    wait_for(lambda: status_of(app, contact_id) == "screening_failed", timeout=45, what="the final failure")
+    wait_for(lambda: status_of(app, contact_id) == "screening_failed", what="the final failure")
     ready = client.get("/readyz").get_json()
     assert ready["detail"]["screening_failed"] == 1
     metrics = client.get("/metrics", headers=manager_factory(app)).get_data(as_text=True)
