@@ -1,7 +1,7 @@
 """Mutation testing of the safety core with mutmut: area by area, then a score and the surviving mutants.
 
-    python tools/mutation.py                     every area of the safety core (CORE), one after another
-    python tools/mutation.py outbox claims       some areas
+    python tools/mutation.py                     every area of the safety core (CORE), in one mutmut run
+    python tools/mutation.py outbox claims       some areas, one after another
     python tools/mutation.py --sample 40         an evenly spread sample of 40 mutants of the whole core (CI)
 
 A mutant counts as killed when a test failed or timed out on it; a mutant that no test reaches counts as
@@ -146,10 +146,12 @@ def main() -> int:
     only: set[str] | None = None
     if args.sample:
         only = sample(args.sample, args.children)
-    else:
+    elif args.areas:
         for area in areas:
             print(f"\n=== {area}", flush=True)
             mutmut(*CORE[area], children=args.children)
+    else:
+        mutmut(*(pattern for area in areas for pattern in CORE[area]), children=args.children)
     score, survivors = report(areas, only)
     if survivors:
         print("\nsurviving mutants (`.venv/bin/mutmut show NAME` prints one):")

@@ -55,8 +55,8 @@ def test_redis_restarted_empty_after_the_enqueue_is_screened_once(
     assert screenings(app, contact_id) == (1, 1)
 
 
-def test_a_job_started_longer_ago_than_its_timeout_is_sent_again(
-    make_redis_app, redis_url, settings: Settings, start_worker, partner_factory, body
+def test_a_job_started_longer_ago_than_its_timeout_is_queued_again(
+    make_redis_app, redis_url, partner_factory, body
 ) -> None:
     app = make_redis_app(redis_url)
     contact_id = submit(app.test_client(), partner_factory(app), body)
@@ -64,6 +64,18 @@ def test_a_job_started_longer_ago_than_its_timeout_is_sent_again(
     enqueued_long_ago(app)
     assert sweep(app) == 1
     assert fetch(redis_url, contact_id).get_status() == JobStatus.QUEUED
+    assert Queue("screening", connection=Redis.from_url(redis_url), serializer=JSONSerializer).job_ids == [
+        f"screen_contact-{contact_id}"
+    ]
+
+
+def test_a_job_whose_worker_died_is_screened_once_by_another(
+    make_redis_app, redis_url, settings: Settings, start_worker, partner_factory, body
+) -> None:
+    app = make_redis_app(redis_url)
+    contact_id = submit(app.test_client(), partner_factory(app), body)
+    mark_started(redis_url, contact_id, datetime.now(UTC) - timedelta(hours=1))
+    enqueued_long_ago(app)
     start_worker(worker_env(settings, redis_url))
     wait_for(lambda: status_of(app, contact_id) == "awaiting_decision", what="screening of the job sent again")
     assert screenings(app, contact_id) == (1, 1)
