@@ -99,25 +99,29 @@ def report(areas: list[str], only: set[str] | None = None) -> tuple[float, list[
     results = all_results()
     detected = tested = 0
     survivors: list[str] = []
-    print(f"\n{'area':<22} {'mutants':>8} {'killed':>7} {'timeout':>8} {'survived':>9} {'no tests':>9} {'score':>7}")
+    print(
+        f"\n{'area':<22} {'tested':>7} {'killed':>7} {'timeout':>8} {'survived':>9} {'no tests':>9}"
+        f" {'score':>7} {'untested':>9}"
+    )
     for area in areas:
         outcomes = {
             name: status(code)
             for name, code in results.items()
             if in_area(name, area) and (only is None or name in only)
         }
+        untested = sum(1 for o in outcomes.values() if o == "not checked")
         counts = Counter(o for o in outcomes.values() if o != "not checked")
         area_tested = sum(counts.values())
         area_detected = counts["killed"] + counts["timeout"]
         score = f"{100 * area_detected / area_tested:.1f}%" if area_tested else "-"
         print(
-            f"{area:<22} {area_tested:>8} {counts['killed']:>7} {counts['timeout']:>8} {counts['survived']:>9}"
-            f" {counts['no tests']:>9} {score:>7}"
+            f"{area:<22} {area_tested:>7} {counts['killed']:>7} {counts['timeout']:>8} {counts['survived']:>9}"
+            f" {counts['no tests']:>9} {score:>7} {untested:>9}"
         )
         detected, tested = detected + area_detected, tested + area_tested
         survivors += sorted(n for n, o in outcomes.items() if o in ("survived", "no tests", "suspicious"))
     total = 100 * detected / tested if tested else 0.0
-    print(f"{'safety core':<22} {tested:>8} {detected:>7} {'':>8} {'':>9} {'':>9} {total:>6.1f}%")
+    print(f"{'safety core':<22} {tested:>7} {detected:>7} {'':>8} {'':>9} {'':>9} {total:>6.1f}%")
     return total, survivors
 
 

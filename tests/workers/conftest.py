@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -97,12 +98,12 @@ def job_settings(settings: Settings, redis_url: str) -> Settings:
 
 
 @pytest.fixture
-def make_redis_app(settings: Settings) -> Iterator[Callable[[str], Flask]]:
-    """Build the app against a Redis URL; clean the database before and after."""
+def make_redis_app(settings: Settings) -> Iterator[Callable[..., Flask]]:
+    """Build the app against a Redis URL (with settings overridden if asked); clean the database before and after."""
     apps: list[Flask] = []
 
-    def make(url: str) -> Flask:
-        app = create_app(job_settings(settings, url))
+    def make(url: str, **overrides: Any) -> Flask:
+        app = create_app(replace(job_settings(settings, url), **overrides))
         truncate_all(app)
         apps.append(app)
         return app

@@ -67,6 +67,17 @@ def test_a_job_started_longer_ago_than_its_timeout_is_queued_again(
     assert Queue("screening", connection=Redis.from_url(redis_url), serializer=JSONSerializer).job_ids == [
         f"screen_contact-{contact_id}"
     ]
+    job = fetch(redis_url, contact_id)
+    assert (job.func_name, list(job.args), job.timeout, job.retries_left, job.description) == (
+        "workers.screening.screen_contact",
+        [contact_id],
+        5,
+        3,
+        "screen_contact",
+    )
+    assert (job.result_ttl, job.failure_ttl) == (3600, 7 * 24 * 3600)
+    assert job.failure_callback is not None
+    assert (job.failure_callback.__module__, job.failure_callback.__name__) == ("workers.callbacks", "job_failed")
 
 
 def test_a_job_whose_worker_died_is_screened_once_by_another(
@@ -101,3 +112,29 @@ def test_a_job_just_handed_to_rq_is_not_sent_again(make_redis_app, redis_url, pa
     assert queue.job_ids == [f"screen_contact-{contact_id}"]
     assert sweep(app) == 0
     assert queue.job_ids == [f"screen_contact-{contact_id}"]
+
+
+def test_a_job_rq_gave_up_on_is_sent_again(make_redis_app, redis_url, partner_factory, body) -> None:
+    app = make_redis_app(redis_url)
+    contact_id = submit(app.test_client(), partner_factory(app), body)
+    mark_started(redis_url, contact_id, datetime.now(UTC))
+    job = fetch(redis_url, contact_id)
+    job.set_status(JobStatus.FAILED)
+    enqueued_long_ago(app)
+    assert sweep(app) == 1
+    assert fetch(redis_url, contact_id).get_status() == JobStatus.QUEUED
+
+
+def test_without_a_configured_timeout_a_started_job_is_held_for_the_jobs_own_timeout(
+    make_redis_app, redis_url, partner_factory, body
+) -> None:
+    app = make_redis_app(redis_url, job_timeout_seconds=None)
+    contact_id = submit(app.test_client(), partner_factory(app), body)
+    mark_started(redis_url, contact_id, datetime.now(UTC) - timedelta(seconds=100))
+    enqueued_long_ago(app)
+    assert sweep(app) == 1
+    assert fetch(redis_url, contact_id).get_status() == JobStatus.STARTED
+    mark_started(redis_url, contact_id, datetime.now(UTC) - timedelta(seconds=130))
+    assert sweep(app) == 1
+    assert fetch(redis_url, contact_id).get_status() == JobStatus.QUEUED
+    assert fetch(redis_url, contact_id).timeout == 120
