@@ -45,7 +45,7 @@ CORE: dict[str, tuple[str, ...]] = {
     "partner-scoping": (
         "mash.services.contacts.x_get_contact__*",
         "mash.services.contacts.x_list_contacts__*",
-        "mash.services.callers.*",
+        "mash.services.callers.xǁCallerǁ*",
     ),
     "matching-thresholds": (
         "mash.matching.score.x_score__*",

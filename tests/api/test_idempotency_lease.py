@@ -82,8 +82,10 @@ def test_a_request_that_fails_gives_its_key_back(app: Flask, client: FlaskClient
         URL, data=json.dumps(body), headers={**partner, "Idempotency-Key": "other"}, content_type="application/json"
     )
     assert first.status_code == 201
+    with app.extensions["mash.engine"].begin() as conn:
+        conn.execute(update(IdempotencyRecord).values(state="in_flight"))
     duplicate = post(client, partner, body)
     assert (duplicate.status_code, duplicate.get_json()["type"]) == (409, "/problems/duplicate-contact")
     with app.extensions["mash.engine"].connect() as conn:
         keys = conn.execute(select(IdempotencyRecord.key, IdempotencyRecord.state)).all()
-    assert [tuple(k) for k in keys] == [("other", "completed")]
+    assert [tuple(k) for k in keys] == [("other", "in_flight")]

@@ -285,11 +285,20 @@ def test_only_the_holder_or_a_manager_releases_a_claim(
     assert claim_holder(client, screener, one) == "Screener"
     assert client.delete(f"/api/v1/contacts/{one}/claim", headers=manager).status_code == 204
     assert claim_holder(client, screener, one) is None
+    items = client.get(f"/api/v1/contacts/{one}/access-history", headers=manager).get_json()["items"]
+    claims = [(i["action"], i["user_name"]) for i in items if i["action"] in ("contact.claim", "contact.release")]
+    assert claims == [
+        ("contact.release", "Manager"),
+        ("contact.claim", "Screener"),
+        ("contact.release", "Second Screener"),
+        ("contact.claim", "Screener"),
+    ]
 
 
 def test_a_contact_that_is_unknown_or_decided_cannot_be_claimed(client: FlaskClient, partner, screener) -> None:
     missing = client.post("/api/v1/contacts/no-such-contact/claim", headers=screener)
     assert (missing.status_code, missing.get_json()["type"]) == (404, "/problems/contact-not-found")
+    assert missing.get_json()["detail"] == "No contact no-such-contact."
     one = post_contact(client, partner, contact("N1", **GREEN))
     assert decide(client, screener, one).status_code == 201
     decided = client.post(f"/api/v1/contacts/{one}/claim", headers=screener)
