@@ -251,7 +251,7 @@ NAMED_PEOPLE = st.builds(
 )
 
 
-@settings(database=None, max_examples=400)
+@settings(database=None, max_examples=400, deadline=None)
 @given(PEOPLE, PEOPLE)
 def test_score_is_symmetric_and_between_zero_and_one(new: Person, known: Person) -> None:
     forward, backward = score(new, known), score(known, new)
@@ -260,7 +260,7 @@ def test_score_is_symmetric_and_between_zero_and_one(new: Person, known: Person)
     assert (forward.score, forward.band) == (backward.score, backward.band)
 
 
-@settings(database=None, max_examples=200)
+@settings(database=None, max_examples=200, deadline=None)
 @given(NAMED_PEOPLE)
 def test_a_child_with_a_name_and_date_of_birth_is_likely_to_be_itself(person: Person) -> None:
     assume(name_words(person.first_name) and surname_parts(person.last_name))
