@@ -11,7 +11,7 @@ from flask import Flask, Response, current_app, g, request
 
 from mash import db, jobs, metrics, problems, web
 from mash import logging as mash_logging
-from mash.api import contacts, flags, ops, reports, sharing, teams, triage
+from mash.api import consent, contacts, flags, ops, reports, rules, sharing, suggestions, teams, triage
 from mash.api.body import reject_personal_query
 from mash.api.openapi import FrontDoorApi
 from mash.screening.rulebook import require_statutory_floors
@@ -56,6 +56,9 @@ def _init_api(app: Flask) -> None:
     api.register_blueprint(sharing.blp)
     api.register_blueprint(reports.blp)
     api.register_blueprint(teams.blp)
+    api.register_blueprint(suggestions.blp)
+    api.register_blueprint(rules.blp)
+    api.register_blueprint(consent.blp)
     app.register_blueprint(ops.blp)
     problems.init_app(app)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import errno
 import gc
+import json
 import multiprocessing
 import os
 import socket
 import sys
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -31,16 +33,25 @@ from mash.partners.simulator import MODES as SIMULATOR_MODES
 from mash.partners.simulator import serve as serve_simulator
 from mash.problems import Problem
 from mash.reports_cli import qa, reports
+from mash.screening.corpus import corpus_report, evaluate_corpus, load_corpus
 from mash.screening.explain import explain
 from mash.screening.narrative import NarrativeTermsError, load_reader
 from mash.screening.narrative import evaluate as narrative_evaluation
-from mash.screening.rulebook import RulebookError, check_rulebook
+from mash.screening.rulebook import (
+    RulebookError,
+    check_rulebook,
+    default_rulebook,
+    load_council_rulebook,
+    parse_council_rulebook,
+)
 from mash.services import feedback, screening
+from mash.services import rules_compare as rules_compare_service
 from mash.services.demo import load_demo
 from mash.services.users import UserInvalid, create_user
 from mash.settings import SettingError, Settings
 
 NARRATIVE_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "screening" / "narrative" / "corpus"
+SCREENING_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "screening" / "corpus"
 
 
 @click.group(
@@ -185,8 +196,17 @@ def rules_explain(contact: str) -> None:
     help="A directory of labelled sentences (*.yaml).",
 )
 @click.option(
+    "--screening",
+    "screening_corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=SCREENING_CORPUS,
+    show_default=True,
+    help="A directory of synthetic contacts with their acceptable outcomes (*.yaml).",
+)
+@click.option(
     "--terms", type=click.Path(exists=True, dir_okay=False), default=None, help="A council's narrative terms."
 )
+@click.option("--rulebook", type=click.Path(exists=True, dir_okay=False), default=None, help="A council's rulebook.")
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 1),
@@ -195,22 +215,63 @@ def rules_explain(contact: str) -> None:
     help="The lowest precision and recall that pass.",
 )
 @click.option("--misses", is_flag=True, help="Also print every text where the reader and the label disagree.")
-def rules_evaluate(corpus: Path, terms: str | None, threshold: float, misses: bool) -> None:
-    """Print the narrative reader's precision and recall on labelled sentences; exit 1 below the threshold."""
+def rules_evaluate(
+    corpus: Path, screening_corpus: Path, terms: str | None, rulebook: str | None, threshold: float, misses: bool
+) -> None:
+    """Print the reader's precision and recall and the screening corpus's agreement.
+
+    Exit 1 when precision or recall is below the threshold, or any contact is recommended below its floor.
+    """
     try:
         cases = narrative_evaluation.load_corpus(corpus)
         reader = load_reader(terms)
-    except (narrative_evaluation.CorpusError, NarrativeTermsError) as exc:
+        contacts = load_corpus(screening_corpus)
+        rules_in_use = load_council_rulebook(rulebook) if rulebook else default_rulebook()
+    except (narrative_evaluation.CorpusError, NarrativeTermsError, RulebookError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     evaluation = narrative_evaluation.evaluate(reader, cases)
     click.echo(f"terms version {reader.version}")
     click.echo(narrative_evaluation.report(evaluation, show_misses=misses), nl=False)
+    report = evaluate_corpus(contacts, rules_in_use, reader)
+    click.echo(f"rulebook version {rules_in_use.version}")
+    click.echo(corpus_report(report), nl=False)
     micro = evaluation.micro
+    failed = False
     if micro.precision < threshold or micro.recall < threshold:
         click.echo(
             f"below the threshold {threshold}: precision {micro.precision:.3f}, recall {micro.recall:.3f}", err=True
         )
+        failed = True
+    if report.below_floor:
+        click.echo(f"{len(report.below_floor)} contacts recommended below their floor", err=True)
+        failed = True
+    if failed:
         raise SystemExit(1)
+
+
+@rules.command("compare")
+@click.argument("candidate", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from", "received_from", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Received on or after.")
+@click.option("--to", "received_to", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Received before.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for tools.")
+def rules_compare(candidate: Path, received_from: datetime | None, received_to: datetime | None, as_json: bool) -> None:
+    """Replay stored contacts through the current and a candidate rulebook, changing nothing; print the movement."""
+    settings = current_app.config["MASH_SETTINGS"]
+    try:
+        proposed = parse_council_rulebook(candidate.read_text(encoding="utf-8"), str(candidate))
+    except RulebookError as exc:
+        raise click.ClickException(str(exc)) from exc
+    comparison = rules_compare_service.compare_rulebooks(
+        get_session(),
+        screening.rulebook_for(settings.rulebook_path),
+        proposed,
+        received_from.replace(tzinfo=UTC) if received_from else None,
+        received_to.replace(tzinfo=UTC) if received_to else None,
+    )
+    if as_json:
+        click.echo(json.dumps(comparison.as_dict(), indent=2))
+    else:
+        click.echo(comparison.table(), nl=False)
 
 
 @cli.group()

@@ -10,6 +10,7 @@ from mash.models.outbox import OutboxItem
 from mash.models.quality import QualityAudit
 from mash.models.screening import Recommendation
 from mash.models.sharing import PartnerCircuit, SharingRecord
+from mash.models.suggestion import Suggestion
 from mash.models.team import Team, TeamMember
 from mash.models.triage import Claim, Decision, Feedback, NotificationEndpoint, Oversight
 from mash.models.user import ApiToken, SignInAttempt, User
@@ -40,6 +41,7 @@ __all__ = [
     "Referrer",
     "SharingRecord",
     "SignInAttempt",
+    "Suggestion",
     "Team",
     "TeamMember",
     "User",

@@ -166,11 +166,25 @@ def default_rulebook() -> Rulebook:
     return load_rulebook(DEFAULT_RULEBOOK)
 
 
+def parse_council_rulebook(text: str, name: str = "candidate rulebook") -> Rulebook:
+    """Parse a rulebook's YAML text; raise RulebookError on any problem, weakened statutory floors included."""
+    rulebook, problems = _parse(text)
+    if rulebook is not None:
+        problems.extend(weakened_floors(rulebook, default_rulebook()))
+    if problems or rulebook is None:
+        raise RulebookError(name, problems)
+    return rulebook
+
+
 def _read(path: Path) -> tuple[Rulebook | None, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(None, f"cannot read {path}: {exc}")]
+    return _parse(text)
+
+
+def _parse(text: str) -> tuple[Rulebook | None, list[Problem]]:
     try:
         document = load_located(text)
     except yaml.MarkedYAMLError as exc:

@@ -49,6 +49,9 @@ class Permission(StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"
     AUDIT_QUALITY = "audit_quality"
     READ_QUALITY = "read_quality"
+    REVIEW_SUGGESTIONS = "review_suggestions"
+    COMPARE_RULES = "compare_rules"
+    OVERRIDE_REFUSED_CONSENT = "override_refused_consent"
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,11 @@ PERMISSIONS: Final[Mapping[Permission, Grant]] = MappingProxyType(
         Permission.MANAGE_ACCOUNTS: _grant((ADMIN,), "Only administrators manage accounts."),
         Permission.AUDIT_QUALITY: _grant((MANAGER,), "Only managers draw and grade quality audits."),
         Permission.READ_QUALITY: _grant((MANAGER, ADMIN), "Quality audits are for managers and administrators."),
+        Permission.REVIEW_SUGGESTIONS: _grant(
+            (SCREENER, MANAGER), "Suggested indicators are confirmed or dismissed by screeners and managers."
+        ),
+        Permission.COMPARE_RULES: _grant((MANAGER,), "Only managers compare rulebooks."),
+        Permission.OVERRIDE_REFUSED_CONSENT: _grant((MANAGER,), "Only managers decide early help on refused consent."),
     }
 )
 

@@ -11,7 +11,7 @@ from mash.db import utcnow
 from mash.enums import OUTCOMES
 from mash.models import Claim, Contact, Decision, Oversight, Recommendation, Team
 from mash.problems import Conflict, ContactNotFound, Forbidden, InvalidFields
-from mash.services import audit, feedback, teams
+from mash.services import audit, consent, feedback, teams
 from mash.services.callers import Caller, Permission
 from mash.services.contacts import lock_contact
 from mash.services.queue import ContactClaimed, held_by_other
@@ -99,6 +99,7 @@ def decide(
             select(Recommendation).where(Recommendation.contact_id == contact.id)
         ).scalar_one_or_none()
         children = _children(contact, data["outcome"], data.get("children"))
+        consent.require_consent_for_early_help(caller, contact, [data["outcome"], *(c["outcome"] for c in children)])
         override = is_override(rec, data["outcome"], data["rag"], children)
         decision = Decision(
             contact_id=contact.id,

@@ -24,7 +24,7 @@ from mash.screening.rulebook import (
     load_council_rulebook,
     require_statutory_floors,
 )
-from mash.services import audit, matching, outbox, sharing, teams
+from mash.services import audit, matching, outbox, sharing, suggestions, teams
 from mash.services.contacts import lock_contact
 from mash.services.screening_input import contact_input, histories
 from mash.settings import Settings
@@ -75,16 +75,17 @@ def screen_contact(session: Session, contact_id: str, settings: Settings, *, res
             outbox.complete(session, job, contact.id)
             return False
         matching.suggest_matches(session, contact)
+        now = utcnow()
+        found = suggestions.refresh(session, contact, load_reader(settings.narrative_terms_path), now)
         session.flush()
         result = screen(
-            contact_input(contact),
+            contact_input(contact, found),
             contact.received_at,
             histories(session, contact),
             rulebook_for(settings.rulebook_path),
         )
         disabled = any(child.disability for child in contact.children) or "disability" in contact.categories
         routing = teams.route(session, result.outcome, disabled, settings.caseload_cap)
-        now = utcnow()
         session.execute(delete(Recommendation).where(Recommendation.contact_id == contact.id))
         session.add(
             Recommendation(
@@ -144,7 +145,7 @@ def explain_contact(session: Session, key: str, settings: Settings) -> tuple[Con
         if contact is None:
             raise ContactNotFound(f"No contact with the reference or id {key!r}.")
         result = screen(
-            contact_input(contact),
+            contact_input(contact, suggestions.kept(session, contact.id)),
             contact.received_at,
             histories(session, contact),
             rulebook_for(settings.rulebook_path),

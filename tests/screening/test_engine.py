@@ -141,7 +141,8 @@ def test_explain_shows_recommendation_reasons_and_each_child() -> None:
 
 
 def test_explain_without_a_due_time_or_checks() -> None:
-    result = run(contact(["other"], dt.date(2015, 1, 1)), RECEIVED, [], default_rulebook())
+    body = contact(["other"], dt.date(2015, 1, 1), consent={"status": "not_sought", "reason": "Not yet"})
+    result = run(body, RECEIVED, [], default_rulebook())
     text = explain(result)
     assert "Decision due by" not in text
     assert "MASH checks: none recommended" in text

@@ -1,0 +1,125 @@
+"""Suggested indicators: the narrative reader's findings stored per contact, confirmed or dismissed by staff.
+
+Suggestions only ever add to what the referrer coded: screening takes the union of the coded concerns and every
+suggestion not dismissed. Dismissing one needs a reason, is audited, and screens the contact again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mash.db import utcnow
+from mash.models import Contact, Suggestion
+from mash.problems import Conflict, InvalidFields, NotFound
+from mash.screening import inputs
+from mash.screening.narrative import NarrativeReader
+from mash.services import audit, matching, outbox
+from mash.services.callers import Caller, Permission
+from mash.services.contacts import lock_contact
+
+
+class SuggestionNotFound(NotFound):
+    slug, title = "suggestion-not-found", "No such suggestion on this contact"
+
+
+class SuggestionAlreadyDecided(Conflict):
+    slug, title = "suggestion-already-decided", "The suggestion has already been confirmed or dismissed"
+
+
+def texts_of(contact: Contact) -> dict[str, str]:
+    """Return the contact's words by field, as the narrative reader reads them."""
+    texts = {
+        "summary": contact.summary,
+        "worries": contact.worries or "",
+        "strengths": contact.strengths or "",
+        "needs": contact.needs or "",
+    }
+    return {name: text for name, text in texts.items() if text.strip()}
+
+
+def refresh(session: Session, contact: Contact, reader: NarrativeReader, now: datetime) -> list[inputs.Suggestion]:
+    """Store each new finding in the contact's words as a suggestion; return those not dismissed, for screening."""
+    stored = {
+        (row.kind, row.name): row
+        for row in session.execute(select(Suggestion).where(Suggestion.contact_id == contact.id)).scalars()
+    }
+    for finding in reader.read(texts_of(contact)):
+        if (finding.kind, finding.name) in stored:
+            continue
+        row = Suggestion(
+            contact_id=contact.id,
+            name=finding.name,
+            kind=finding.kind,
+            field=finding.field,
+            sentence=finding.sentence[:2000],
+            term=finding.term[:200],
+            reader_version=reader.version,
+            status="suggested",
+            found_at=now,
+        )
+        session.add(row)
+        stored[(row.kind, row.name)] = row
+    return [
+        inputs.Suggestion(row.name, row.kind, row.field, row.sentence)
+        for row in stored.values()
+        if row.status != "dismissed"
+    ]
+
+
+def kept(session: Session, contact_id: str) -> list[inputs.Suggestion]:
+    """Return the stored suggestions nobody dismissed, for screening without reading the words again."""
+    rows = session.execute(
+        select(Suggestion).where(Suggestion.contact_id == contact_id, Suggestion.status != "dismissed")
+    ).scalars()
+    return [inputs.Suggestion(row.name, row.kind, row.field, row.sentence) for row in rows]
+
+
+def list_for(session: Session, caller: Caller, contact_id: str) -> list[Suggestion]:
+    """Return a contact's suggestions, oldest first; the read is audited."""
+    caller.require(Permission.REVIEW_SUGGESTIONS)
+    with session.begin():
+        if session.get(Contact, contact_id) is None:
+            raise NotFound(f"No contact {contact_id}.")
+        rows = list(
+            session.execute(
+                select(Suggestion)
+                .where(Suggestion.contact_id == contact_id)
+                .order_by(Suggestion.found_at, Suggestion.kind, Suggestion.name)
+            ).scalars()
+        )
+        audit.record(session, caller, "suggestions.view", [contact_id])
+    return rows
+
+
+def decide(
+    session: Session, caller: Caller, contact_id: str, suggestion_id: str, action: str, reason: str | None = None
+) -> Suggestion:
+    """Confirm or dismiss a suggestion; a dismissal needs a reason and screens the contact again."""
+    caller.require(Permission.REVIEW_SUGGESTIONS)
+    reason = (reason or "").strip() or None
+    if action == "dismiss" and reason is None:
+        raise InvalidFields("Say why the suggestion is dismissed.", errors={"reason": ["Required to dismiss."]})
+    now = utcnow()
+    with session.begin():
+        contact = lock_contact(session, contact_id)
+        row = session.get(Suggestion, suggestion_id)
+        if contact is None or row is None or row.contact_id != contact.id:
+            raise SuggestionNotFound(f"No suggestion {suggestion_id} on contact {contact_id}.")
+        if row.status != "suggested":
+            raise SuggestionAlreadyDecided(f"The suggestion is already {row.status}.")
+        row.status = "confirmed" if action == "confirm" else "dismissed"
+        row.decided_by, row.decided_at, row.dismiss_reason = caller.user_id, now, reason
+        audit.record(
+            session,
+            caller,
+            f"suggestion.{action}",
+            [contact.id],
+            detail={"suggestion": row.id, "name": row.name, "kind": row.kind},
+            at=now,
+        )
+        if action == "dismiss" and contact.status == "awaiting_decision":
+            outbox.add(session, matching.RESCREEN_CONTACT, contact.id, now=now)
+    return row

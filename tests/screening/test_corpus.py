@@ -1,0 +1,53 @@
+"""The screening corpus: synthetic contacts written as referrers write them, and `mash rules evaluate` on it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from mash.screening.corpus import load_corpus
+from mash.screening.vocabulary import OUTCOMES
+
+MASH = str(Path(sys.executable).with_name("mash"))
+CORPUS = Path(__file__).parent / "corpus"
+CASE = """cases:
+  - id: {id}
+    source: H3 non-mobile infant bruising protocols
+    acceptable: [{acceptable}]
+    referrer: health_visitor
+    children: [{{name: Amelia Stone, born: 2026-07-12}}]
+    summary: I saw a bruise on Amelia's cheek. Mum did not know how it happened.
+"""
+
+
+def test_the_corpus_has_150_contacts_each_defended_by_a_source_and_mostly_in_words() -> None:
+    cases = load_corpus(CORPUS)
+    assert len(cases) >= 150
+    assert all(case.source.strip() and set(case.acceptable) <= set(OUTCOMES) for case in cases)
+    in_words = [case for case in cases if not case.contact.indicators and case.contact.texts]
+    assert len(in_words) >= 100
+
+
+def evaluate(tmp_path: Path, acceptable: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "cases.yaml").write_text(CASE.format(id="nim-bruise", acceptable=acceptable), encoding="utf-8")
+    return subprocess.run(
+        [MASH, "rules", "evaluate", "--screening", str(tmp_path), "--threshold", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_evaluate_prints_the_agreement_and_passes_when_nothing_is_below_its_floor(tmp_path: Path) -> None:
+    done = evaluate(tmp_path, "strategy_discussion, immediate_protection")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "screening corpus: 1 contacts, 1 acceptable, agreement 1.000" in done.stdout
+    assert "below the floor: 0" in done.stdout
+
+
+def test_evaluate_exits_1_naming_a_contact_recommended_below_its_floor(tmp_path: Path) -> None:
+    done = evaluate(tmp_path, "immediate_protection")
+    assert done.returncode == 1
+    assert "below the floor: 1" in done.stdout
+    assert "nim-bruise: recommended strategy_discussion, acceptable immediate_protection" in done.stdout
