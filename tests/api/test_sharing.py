@@ -74,6 +74,7 @@ def contact_body(
     body["children"] = [copy.deepcopy(AMIRA)]
     body["concerns"]["categories"] = categories
     body["concerns"]["indicators"] = indicators or []
+    body["concerns"]["summary"] = "The referrer's concerns are as coded."
     body["consent"] = {"status": consent, "reason": None if consent == "given" else "Family not yet spoken to"}
     return body
 
