@@ -65,6 +65,8 @@ def _children(contact: Contact, result: ScreeningResult) -> list[dict[str, Any]]
 
 def screen_contact(session: Session, contact_id: str, settings: Settings, *, rescreen: bool = False) -> bool:
     """Screen a contact still awaiting it (or re-screen one awaiting a decision); return whether anything changed."""
+    reader = load_reader(settings.narrative_terms_path)
+    findings = suggestions.read_words(session, contact_id, reader)
     with session.begin():
         contact = lock_contact(session, contact_id)
         if contact is None:
@@ -76,7 +78,7 @@ def screen_contact(session: Session, contact_id: str, settings: Settings, *, res
             return False
         matching.suggest_matches(session, contact)
         now = utcnow()
-        found = suggestions.refresh(session, contact, load_reader(settings.narrative_terms_path), now)
+        found = suggestions.refresh(session, contact, findings, reader.version, now)
         session.flush()
         result = screen(
             contact_input(contact, found),

@@ -6,16 +6,17 @@ suggestion not dismissed. Dismissing one needs a reason, is audited, and screens
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mash.db import utcnow
+from mash.db import read_only, utcnow
 from mash.models import Contact, Suggestion
 from mash.problems import Conflict, InvalidFields, NotFound
 from mash.screening import inputs
-from mash.screening.narrative import NarrativeReader
+from mash.screening.narrative import Finding, NarrativeReader
 from mash.services import audit, matching, outbox
 from mash.services.callers import Caller, Permission
 from mash.services.contacts import lock_contact
@@ -40,13 +41,24 @@ def texts_of(contact: Contact) -> dict[str, str]:
     return {name: text for name, text in texts.items() if text.strip()}
 
 
-def refresh(session: Session, contact: Contact, reader: NarrativeReader, now: datetime) -> list[inputs.Suggestion]:
-    """Store each new finding in the contact's words as a suggestion; return those not dismissed, for screening."""
+def read_words(session: Session, contact_id: str, reader: NarrativeReader) -> tuple[Finding, ...]:
+    """Read a contact's words in a read-only transaction of their own, so no lock is held while reading."""
+    with session.begin():
+        read_only(session)
+        contact = session.get(Contact, contact_id)
+        texts = texts_of(contact) if contact is not None else {}
+    return reader.read(texts) if texts else ()
+
+
+def refresh(
+    session: Session, contact: Contact, findings: Iterable[Finding], reader_version: str, now: datetime
+) -> list[inputs.Suggestion]:
+    """Store each new finding as a suggestion (inside the caller's transaction); return those not dismissed."""
     stored = {
         (row.kind, row.name): row
         for row in session.execute(select(Suggestion).where(Suggestion.contact_id == contact.id)).scalars()
     }
-    for finding in reader.read(texts_of(contact)):
+    for finding in findings:
         if (finding.kind, finding.name) in stored:
             continue
         row = Suggestion(
@@ -56,7 +68,7 @@ def refresh(session: Session, contact: Contact, reader: NarrativeReader, now: da
             field=finding.field,
             sentence=finding.sentence[:2000],
             term=finding.term[:200],
-            reader_version=reader.version,
+            reader_version=reader_version,
             status="suggested",
             found_at=now,
         )
