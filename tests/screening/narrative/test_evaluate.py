@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,13 @@ from mash.screening.narrative.evaluate import CorpusError, evaluate, load_corpus
 
 MASH = str(Path(sys.executable).with_name("mash"))
 CORPUS = Path(__file__).parent / "corpus"
+NO_CONTACTS = tempfile.mkdtemp(prefix="no-screening-corpus-")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MASH_LOG_LEVEL": "WARNING"}
-    return subprocess.run([MASH, "rules", "evaluate", *args], env=env, capture_output=True, text=True, timeout=120)
+    command = [MASH, "rules", "evaluate", "--screening", NO_CONTACTS, *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
 
 
 def write(directory: Path, text: str) -> Path:
