@@ -1,7 +1,7 @@
 """suggestions: indicators and categories the narrative reader found in a contact's words
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-29 21:30:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import mash.db
 
-revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0006"
+revision: str = "0009"
+down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
