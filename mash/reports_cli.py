@@ -43,7 +43,13 @@ def qa() -> None:
 
 @qa.command("sample")
 @click.option("--month", required=True, help="The month whose decisions to sample, as 2026-11.")
-@click.option("--size", default=20, show_default=True, type=click.IntRange(1, 500), help="How many contacts to sample.")
+@click.option(
+    "--size",
+    default=quality.DEFAULT_SIZE,
+    show_default=True,
+    type=click.IntRange(1, 500),
+    help="How many contacts to sample.",
+)
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(0), help="The same seed draws the same.")
 def qa_sample(month: str, size: int, seed: int) -> None:
     """Draw a month's stratified random sample of decided contacts for managers to audit."""

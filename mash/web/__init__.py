@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from mash.settings import Settings
-from mash.web import admin, auth, children, contact, decision, flags, oversight, queue, teams
+from mash.web import admin, auth, children, contact, decision, flags, oversight, queue, reports, teams
 from mash.web.blueprint import bp
 from mash.web.forms import field_error, flashed_errors
 
@@ -21,7 +21,17 @@ CSP = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
 csrf = CSRFProtect()
-PAGES = (admin, children, contact, decision, flags, oversight, queue, teams)  # importing each registers its pages
+PAGES = (
+    admin,
+    children,
+    contact,
+    decision,
+    flags,
+    oversight,
+    queue,
+    reports,
+    teams,
+)  # importing each registers its pages
 
 
 @bp.before_request

@@ -31,6 +31,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Queue", "web.queue"),
         ("Teams", "web.teams"),
         ("Find a child", "web.child_search"),
+        ("Performance", "web.reports"),
     ],
     "therapist": [("Flags", "web.flags"), ("Queue", "web.queue"), ("Find a child", "web.child_search")],
     "admin": [("Accounts", "web.admin_users"), ("Teams", "web.admin_teams")],

@@ -25,6 +25,7 @@ from mash.services.callers import Caller, Permission
 from mash.services.reports.period import Period, period
 
 GRADES = QA_GRADES
+DEFAULT_SIZE = 20
 
 
 class SampleAlreadyDrawn(Conflict):
@@ -125,6 +126,21 @@ def sample(session: Session, caller: Caller, month: str) -> list[dict[str, Any]]
         ).all()
         audit.record(session, caller, "quality.read", [a.contact_id for a, _ in rows])
     return [{**_audit_dict(a), "reference": reference} for a, reference in rows]
+
+
+def one(session: Session, caller: Caller, audit_id: str) -> dict[str, Any]:
+    """Return one sampled decision and its grade so far (managers and administrators)."""
+    caller.require(Permission.READ_QUALITY)
+    with session.begin():
+        found = session.execute(
+            select(QualityAudit, Contact.reference)
+            .join(Contact, Contact.id == QualityAudit.contact_id)
+            .where(QualityAudit.id == audit_id)
+        ).one_or_none()
+        if found is None:
+            raise AuditNotFound(f"No quality audit {audit_id}.")
+        audit.record(session, caller, "quality.read", [found[0].contact_id])
+    return {**_audit_dict(found[0]), "reference": found[1]}
 
 
 def grade(session: Session, caller: Caller, audit_id: str, given: str, findings: str) -> dict[str, Any]:
