@@ -72,7 +72,9 @@ def main(base_url: str, partner_token: str, screener_token: str, manager_token: 
     assert isinstance(feedback, Feedback) and feedback.outcome == recommendation.outcome
 
     now = dt.datetime.now(dt.UTC)
-    annex = get_reports_annex_a_contacts.sync(client=manager, from_=now - dt.timedelta(days=1), to=now)
+    annex = get_reports_annex_a_contacts.sync(
+        client=manager, from_=(now - dt.timedelta(days=1)).date().isoformat(), to=now.date().isoformat()
+    )
     assert isinstance(annex, str) and annex.startswith("Child Unique ID,")
     print("ok")
 

@@ -75,7 +75,7 @@ def test_a_job_started_longer_ago_than_its_timeout_is_queued_again(
         3,
         "screen_contact",
     )
-    assert (job.result_ttl, job.failure_ttl) == (3600, 7 * 24 * 3600)
+    assert (job.result_ttl, job.failure_ttl) == (app.config["MASH_SETTINGS"].job_result_ttl_seconds, 7 * 24 * 3600)
     assert job.failure_callback is not None
     assert (job.failure_callback.__module__, job.failure_callback.__name__) == ("workers.callbacks", "job_failed")
 
