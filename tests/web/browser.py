@@ -8,8 +8,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from axe_playwright_python.base import AxeResults
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Error, Page
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "test-results" / "screenshots"
 BLOCKING = ("serious", "critical")
@@ -44,13 +45,26 @@ class Visitor:
 
     def check(self, name: str) -> None:
         """Run axe-core on the current page (no serious or critical violations) and save a screenshot of it."""
-        results = _axe.run(self.page)
+        results = self._axe_when_settled()
         blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING]
         assert not blocking, f"{name}: " + "; ".join(f"{v['id']}: {v['help']}" for v in blocking)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         safe = re.sub(r"[^a-z0-9]+", "-", f"{self.journey}-{len(self.seen):02d}-{name}".lower()).strip("-")
         self.page.screenshot(path=str(SCREENSHOTS / f"{safe}.png"), full_page=True)
         self.seen.append(name)
+
+    def _axe_when_settled(self) -> AxeResults:
+        """Run axe once the page has loaded: a click that submits a form may still be swapping the document."""
+        for _ in range(4):
+            self.page.wait_for_load_state("load")
+            try:
+                return _axe.run(self.page)
+            except Error as error:
+                if "documentElement" not in error.message and "context was destroyed" not in error.message:
+                    raise
+            self.page.wait_for_timeout(100)
+        self.page.wait_for_load_state("load")
+        return _axe.run(self.page)
 
     def go(self, path: str, name: str) -> Page:
         """Open a page by its address and check it."""
