@@ -124,3 +124,13 @@ def test_demo_twice_adds_nobody_twice_and_prints_sign_ins(app: Flask, settings: 
     users = count_rows(app, "users", "contacts")
     assert run(settings, "demo").returncode == 0
     assert count_rows(app, "users", "contacts") == users
+
+
+def test_commands_that_read_no_words_do_not_load_the_language_models() -> None:
+    """spaCy costs seconds and 170 MB: only screening and the narrative commands may load it."""
+    probe = "import sys, mash.cli; print(sorted(m for m in ('spacy', 'medspacy') if m in sys.modules))"
+    quiet = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    assert quiet.stdout.strip() == "[]"
+    reading = "import sys; import mash.screening.narrative as n; n.load_reader(); print('spacy' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", reading], capture_output=True, text=True, timeout=240, check=True)
+    assert loaded.stdout.strip() == "True"

@@ -19,16 +19,18 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from mash.screening.engine import ScreeningResult, screen
 from mash.screening.facts import ChildHistory
 from mash.screening.inputs import TEXT_FIELDS, ChildInput, ContactInput, Suggestion
-from mash.screening.narrative import NarrativeReader
 from mash.screening.rulebook import Rulebook
 from mash.screening.vocabulary import OUTCOMES, outcome_rank
+
+if TYPE_CHECKING:
+    from mash.screening.narrative.reader import NarrativeReader
 
 DEFAULT_RECEIVED_AT = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,10 +17,13 @@ from mash.db import read_only, utcnow
 from mash.models import Contact, Suggestion
 from mash.problems import Conflict, InvalidFields, NotFound
 from mash.screening import inputs
-from mash.screening.narrative import Finding, NarrativeReader
+from mash.screening.narrative import Finding
 from mash.services import audit, matching, outbox
 from mash.services.callers import Caller, Permission
 from mash.services.contacts import lock_contact
+
+if TYPE_CHECKING:
+    from mash.screening.narrative.reader import NarrativeReader
 
 
 class SuggestionNotFound(NotFound):

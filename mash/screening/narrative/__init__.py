@@ -1,18 +1,25 @@
-"""Reading a contact's words: suggested indicators and concern categories, each with the sentence it came from."""
+"""Reading a contact's words: suggested indicators and concern categories, each with the sentence it came from.
+
+spaCy and medspaCy take about two seconds and 170 MB to import, so the reader's module is imported only when a
+reader is first built: a command that never reads words (a report, an account) never pays for them.
+"""
 
 from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mash.screening.narrative.reader import FIELDS, Finding, NarrativeReader
+from mash.screening.narrative.finding import FIELDS, Finding
 from mash.screening.narrative.terms import DEFAULT_TERMS, NarrativeTermsError, check_terms, load_terms
+
+if TYPE_CHECKING:
+    from mash.screening.narrative.reader import NarrativeReader
 
 __all__ = [
     "DEFAULT_TERMS",
     "FIELDS",
     "Finding",
-    "NarrativeReader",
     "NarrativeTermsError",
     "check_terms",
     "load_reader",
@@ -27,4 +34,6 @@ def load_reader(path: str | None = None) -> NarrativeReader:
 
 @functools.cache
 def _reader(path: str) -> NarrativeReader:
+    from mash.screening.narrative.reader import NarrativeReader
+
     return NarrativeReader(load_terms(path))

@@ -6,13 +6,17 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from mash.screening.conditions import Problem
 from mash.screening.located import LocatedMap, line_of, load_located
-from mash.screening.narrative.reader import FIELDS, NarrativeReader
+from mash.screening.narrative.finding import FIELDS
 from mash.screening.narrative.terms import CATEGORIES, CONTEXTS, INDICATORS
+
+if TYPE_CHECKING:
+    from mash.screening.narrative.reader import NarrativeReader
 
 _CASE_KEYS = frozenset({"text", "field", "expect", "context", "source"})
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import medspacy  # noqa: F401 - registers the medspacy_target_matcher and medspacy_context factories
@@ -17,14 +16,13 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 
 from mash.screening.narrative import anchored  # noqa: F401 - registers the mash_anchored_matcher factory
+from mash.screening.narrative.finding import FIELDS, Finding
 from mash.screening.narrative.terms import CONTEXTS, Terms, kind_of
 
 # medspaCy imports PyRuSH, which logs every token through loguru; the reader uses spaCy's sentencizer instead.
 logger.disable("PyRuSH")
 # The target matcher's token Matcher is left empty on purpose (token patterns run in the anchored matcher).
 warnings.filterwarnings("ignore", message=r"\[W036\]", category=UserWarning, module=r"medspacy\.")
-
-FIELDS: tuple[str, ...] = ("summary", "worries", "strengths", "needs", "information")
 
 _CATEGORY = {
     "negated": "NEGATED_EXISTENCE",
@@ -36,17 +34,6 @@ _CATEGORY = {
 _DIRECTION = {"forward": "FORWARD", "backward": "BACKWARD", "both": "BIDIRECTIONAL"}
 _GROUP = "medspacy_spans"
 _PUNCT = [*Sentencizer.default_punct_chars, "\n", "\n\n", "\r\n"]
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A fact the reader found in the words, with the sentence it came from."""
-
-    name: str  # an indicator name, or a concern category name
-    kind: str  # "indicator" or "category"
-    field: str  # which text it came from: "summary", "worries", "strengths", "needs", or "information"
-    sentence: str  # the sentence it came from, as written
-    term: str  # the words that matched
 
 
 class NarrativeReader:

@@ -8,9 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from spacy.errors import MatchPatternError
-from spacy.matcher import Matcher
-from spacy.vocab import Vocab
 
 from mash import enums
 from mash.screening.conditions import Problem, suggest
@@ -305,7 +302,11 @@ def _plain(value: Any) -> Any:
 
 
 def pattern_problem(pattern: list[Any]) -> str | None:
-    """Return why spaCy's Matcher refuses a token pattern, or None when it accepts it."""
+    """Return why spaCy's Matcher refuses a token pattern, or None when it accepts it (spaCy loads on first use)."""
+    from spacy.errors import MatchPatternError
+    from spacy.matcher import Matcher
+    from spacy.vocab import Vocab
+
     try:
         Matcher(Vocab(), validate=True).add("check", [[_plain(token) for token in pattern]])
     except (MatchPatternError, ValueError) as exc:
