@@ -110,6 +110,9 @@ CONCERN_INDICATORS: Final = (
     "age_gap",
     "inappropriate_caring",
     "missing_episode",
+    "child_witnessed_violence",
+    "serious_neglect",
+    "harmful_sexual_behaviour",
 )
 
 OUTCOMES: Final = (

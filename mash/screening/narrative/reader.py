@@ -63,20 +63,28 @@ class NarrativeReader:
         ]
         seen: set[tuple[str, str]] = set()
         findings: list[Finding] = []
+        previous: tuple[str, list[Span]] = ("", [])
         for (field, _), doc in zip(sentences, self._nlp.pipe(text for _, text in sentences), strict=True):
-            for finding in self._findings(field, doc):
+            affirmed = self._affirmed(doc)
+            before = previous[1] if previous[0] == field else []
+            for finding in self._findings(field, affirmed, before):
                 key = (finding.name, finding.kind)
                 if key not in seen:
                     seen.add(key)
                     findings.append(finding)
+            previous = (field, affirmed)
         return tuple(findings)
 
-    def _findings(self, field: str, doc: Doc) -> Iterable[Finding]:
+    def _affirmed(self, doc: Doc) -> list[Span]:
+        """Return the sentence's term spans that no context word cancels, in reading order."""
         spans = list(doc.spans[_GROUP])
-        affirmed = sorted(
+        return sorted(
             (span for span in spans if not _cancelled(span, spans) and not self._yields(span, spans)),
             key=lambda span: (span.start, -span.end),
         )
+
+    def _findings(self, field: str, affirmed: list[Span], before: list[Span]) -> Iterable[Finding]:
+        """Yield what the affirmed spans find, and the combinations they complete (some reach the sentence before)."""
         by_sentence: dict[int, list[Span]] = {}
         for span in affirmed:
             by_sentence.setdefault(span.sent.start, []).append(span)
@@ -85,10 +93,10 @@ class NarrativeReader:
             for span in spans:
                 for name in self._finds[span.label_]:
                     yield Finding(name, kind_of(name), field, sentence, span.text)
-            labels = {span.label_ for span in spans}
             for combination in self._combinations:
-                if combination.all <= labels:
-                    words = " ... ".join(span.text for span in spans if span.label_ in combination.all)
+                reach = [*before, *spans] if combination.sentences == 2 else spans
+                if combination.all <= {span.label_ for span in reach}:
+                    words = " ... ".join(span.text for span in reach if span.label_ in combination.all)
                     for name in combination.finds:
                         yield Finding(name, kind_of(name), field, sentence, words)
 

@@ -28,7 +28,7 @@ _QUOTE = " (YAML reads unquoted on, off, yes and no as true or false: put such w
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = frozenset({"version", "title", "words", "terms", "combinations", "context"})
 _TERM_KEYS = frozenset({"id", "finds", "keeps", "yields_to", "phrases", "patterns", "note"})
-_COMBINATION_KEYS = frozenset({"finds", "all", "note"})
+_COMBINATION_KEYS = frozenset({"finds", "all", "sentences", "note"})
 _CONTEXT_KEYS = frozenset({"kind", "direction", "max_scope", "ends", "phrases", "patterns", "note"})
 
 
@@ -46,10 +46,11 @@ class Term:
 
 @dataclass(frozen=True)
 class Combination:
-    """Names found when every listed term is found, unmodified, in the same sentence."""
+    """Names found when every listed term is found, unmodified, in one sentence (or in it and the one before)."""
 
     finds: tuple[str, ...]
     all: frozenset[str]
+    sentences: int = 1
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,11 @@ class _Checker:
         members = self.words(node, "all", tuple(sorted(known)))
         if len(members) < 2:
             self.problem(node.line_of("all"), "'all' must list at least two term ids")
-        return Combination(finds, frozenset(members))
+        sentences = node.get("sentences", 1)
+        if sentences not in (1, 2) or isinstance(sentences, bool):
+            self.problem(node.line_of("sentences"), f"'sentences' must be 1 or 2, not '{sentences}'")
+            sentences = 1
+        return Combination(finds, frozenset(members), sentences)
 
     def context(self, item: object) -> ContextWords | None:
         node = self.mapping(item, "a context entry")

@@ -118,3 +118,51 @@ def test_a_bad_terms_file_is_refused_naming_the_line(tmp_path: Path) -> None:
 
 def test_the_default_terms_are_valid() -> None:
     assert check_terms(DEFAULT_TERMS) == []
+
+
+def test_an_injury_and_its_missing_explanation_in_the_next_sentence_are_read_together() -> None:
+    findings = load_reader().read(
+        {"summary": "Liam (14) came in with a black eye. He would not say how it happened and seemed anxious."}
+    )
+    unexplained = [finding for finding in findings if finding.name == "injury_unexplained"]
+    assert len(unexplained) == 1
+    assert unexplained[0].sentence == "He would not say how it happened and seemed anxious."
+    assert unexplained[0].term == "black eye ... would not say how"
+    apart = {"summary": "He has a bruise on his arm.", "information": "He would not say how the window broke."}
+    assert "injury_unexplained" not in names(apart)
+    two_on = "He has a bruise on his arm. He likes football. He would not say how the window broke."
+    assert "injury_unexplained" not in names({"summary": two_on})
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found", "not_found"),
+    [
+        ("He said he would kill her if she did not let him back in.", {"threats_to_kill"}, {"parent_suicidal"}),
+        ("Back in 2019 he said he would kill her.", set(), {"threats_to_kill"}),
+        ("Her partner hit her over the head with a bottle.", {"weapon_or_strangulation"}, set()),
+        ("Mum was feeding the baby with a bottle when dad came home.", set(), {"weapon_or_strangulation"}),
+        ("Dad hit him with a belt.", {"physical_abuse"}, {"weapon_or_strangulation"}),
+        ("Father punched mother in the face in front of the children.", {"child_witnessed_violence"}, set()),
+        ("Parents argued in front of the children.", set(), {"child_witnessed_violence"}),
+        ("The flat is squalid and there is no food in the house.", {"serious_neglect", "neglect"}, set()),
+        ("The children are often unkempt.", {"neglect"}, {"serious_neglect"}),
+        ("Amy (12) came with her mother and a pregnancy test was positive.", {"sexual_activity_under_13"}, set()),
+        ("Amy (15) came with her mum; a pregnancy test was positive.", {"pregnant"}, {"sexual_activity_under_13"}),
+        ('Hodan (9) told the nurse she was cut "down there" in the holiday.', {"fgm", "disclosure_by_child"}, set()),
+        ("Theo (6) acted out sexual acts on other children in the playground.", {"harmful_sexual_behaviour"}, set()),
+        ("The family has left the address and nobody knows where she is.", {"missing"}, set()),
+        ("Mum said she wants to end her life.", {"parent_suicidal"}, set()),
+    ],
+)
+def test_words_for_the_facts_that_set_a_floor(sentence: str, found: set[str], not_found: set[str]) -> None:
+    read = names({"summary": sentence})
+    assert found <= read
+    assert not (not_found & read)
+
+
+def test_a_combination_reaches_at_most_one_sentence_back(tmp_path: Path) -> None:
+    text = DEFAULT_TERMS.read_text(encoding="utf-8").replace("    sentences: 2\n", "    sentences: 3\n", 1)
+    path = tmp_path / "council.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems = [str(problem) for problem in check_terms(path)]
+    assert any("'sentences' must be 1 or 2, not '3'" in problem for problem in problems)
