@@ -113,6 +113,8 @@ CONCERN_INDICATORS: Final = (
     "child_witnessed_violence",
     "serious_neglect",
     "harmful_sexual_behaviour",
+    "child_protection_plan",
+    "looked_after",
 )
 
 OUTCOMES: Final = (

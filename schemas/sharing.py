@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from integrations import AGENCIES
-from mash.enums import CONSENT_STATUSES
+from mash.enums import CONCERN_INDICATORS, CONSENT_STATUSES
 from schemas.fields import Text, one_of
 
 DIRECTIONS = ("requested", "received", "disclosed")
@@ -26,6 +26,18 @@ class CheckRequestSchema(Schema):
         load_default=None,
         validate=validate.Length(max=36),
         metadata={"description": "The child the checks are about; the first child on the contact when left out."},
+    )
+
+
+class PhoneAnswerSchema(Schema):
+    """What an agency said by phone in answer to a request, and the indicators it gave (a CP plan, say)."""
+
+    summary = Text(4000, required=True)
+    indicators = fields.List(
+        fields.String(validate=one_of(CONCERN_INDICATORS)),
+        load_default=list,
+        validate=validate.Length(max=len(CONCERN_INDICATORS)),
+        metadata={"description": "Facts the answer gave that screening keys on; the contact is screened again."},
     )
 
 

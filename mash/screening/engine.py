@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 
 from mash.screening.conditions import Condition, evaluate, names_in
 from mash.screening.facts import ChildFacts, ChildHistory, build_facts
-from mash.screening.inputs import ContactInput
+from mash.screening.inputs import TEXT_FIELDS, ContactInput
 from mash.screening.rulebook import Rulebook
 from mash.screening.vocabulary import OUTCOMES, RAGS, outcome_rank, rag_rank
 
@@ -186,9 +186,15 @@ def _reason(
 ) -> Reason:
     if coded is None or evaluate(when, coded):
         return Reason(rule_id, text, source)
-    fields = sorted({field for name in names_in(when) for field in (words or {}).get(name, ())})
-    where = f" in the {' and '.join(fields)}" if fields else ""
-    return Reason(rule_id, f"{text} (Found in the referrer's words{where}.)", source, from_words=True)
+    fields = {field for name in names_in(when) for field in (words or {}).get(name, ())}
+    texts = sorted(fields & set(TEXT_FIELDS))
+    checks = sorted(fields - set(TEXT_FIELDS))
+    found = []
+    if texts or not checks:
+        found.append("Found in the referrer's words" + (f" in the {' and '.join(texts)}" if texts else ""))
+    if checks:
+        found.append(f"From the {' and the '.join(checks)}")
+    return Reason(rule_id, f"{text} ({'; '.join(found)}.)", source, from_words=True)
 
 
 def _severity(child: ChildResult) -> tuple[int, int, int, int]:

@@ -34,7 +34,7 @@ from mash.models import Child, Contact, Recommendation, SharingRecord
 from mash.models.sharing import DIRECTIONS, OPEN_STATUSES
 from mash.problems import ContactNotFound, InvalidFields
 from mash.screening.clock import WorkingCalendar
-from mash.services import audit, outbox, partner_checks
+from mash.services import audit, outbox, partner_checks, partner_facts
 from mash.services.callers import Caller, Permission
 from mash.services.partner_checks import Clock
 from mash.settings import Settings
@@ -312,6 +312,8 @@ def _answer(session: Session, record_id: str, result: CheckResult, now: datetime
         )
         outbox.complete(session, REQUEST_CHECK, record.id, now=now)
         audit.record(session, None, "sharing.received", [record.contact_id], detail={"agency": record.agency}, at=now)
+        found = partner_facts.facts_to_indicators(record.agency, result.facts)
+        partner_facts.record(session, record.contact_id, record.agency, found, now)
     return True
 
 

@@ -354,3 +354,73 @@ def test_mark_overdue_leaves_answered_and_not_configured_requests_alone(
         session.close()
     asked = by(ledger(client, screener, contact_id), "requested")
     assert [asked[a]["status"] for a in ("police", "health", "education")] == ["answered", "overdue", "not_configured"]
+
+
+def test_a_child_protection_plan_and_repeated_domestic_abuse_in_the_answers_raise_the_recommendation(
+    app: Flask, client: FlaskClient, partner, screener, simulator: Simulator
+) -> None:
+    contact_id = new_contact(client, partner)
+    before = client.get(f"{CONTACTS}/{contact_id}", headers=screener).get_json()["recommendation"]
+    assert (before["outcome"], before["rag"]) == ("signpost", "green")
+
+    assert post(client, f"{CONTACTS}/{contact_id}/checks", screener, CHECKS).status_code == 202
+
+    after = client.get(f"{CONTACTS}/{contact_id}", headers=screener).get_json()["recommendation"]
+    assert (after["outcome"], after["rag"], after["level"]) == ("assessment", "amber", 3)
+    reason = next(r for r in after["reasons"] if r["rule"] == "open-plan-or-looked-after")
+    assert reason["text"].endswith("(From the health check.)")
+    suggestions = client.get(f"{CONTACTS}/{contact_id}/suggestions", headers=screener).get_json()["items"]
+    found = {(s["name"], s["field"], s["status"]) for s in suggestions}
+    assert ("child_protection_plan", "health check", "suggested") in found
+    assert ("repeat_incidents", "police check", "suggested") in found
+    sentences = {s["name"]: s["sentence"] for s in suggestions}
+    police = "Police hold 3 domestic abuse incidents linked to the child or their address."
+    assert sentences["repeat_incidents"] == police
+    with app.extensions["mash.engine"].connect() as conn:
+        query = text("SELECT action FROM audit_events WHERE contact_id = :id AND action LIKE 'suggestion.%'")
+        actions = [row[0] for row in conn.execute(query, {"id": contact_id})]
+    assert actions == ["suggestion.from_partner", "suggestion.from_partner"]
+
+    plan = next(s for s in suggestions if s["name"] == "child_protection_plan")
+    dismissed = post(
+        client,
+        f"{CONTACTS}/{contact_id}/suggestions/{plan['id']}/dismiss",
+        screener,
+        {"reason": "Health matched a different Amira Rahman; the NHS number was wrong."},
+    )
+    assert dismissed.status_code == 200, dismissed.get_json()
+    again = client.get(f"{CONTACTS}/{contact_id}", headers=screener).get_json()["recommendation"]
+    assert (again["outcome"], again["rag"]) == ("signpost", "green")
+
+
+def test_a_screener_records_an_answer_given_by_phone_with_the_facts_it_gave(
+    app: Flask, client: FlaskClient, partner, screener, settings: Settings
+) -> None:
+    reconfigure(app, health=PartnerSettings(None, None))
+    contact_id = new_contact(client, partner)
+    post(client, f"{CONTACTS}/{contact_id}/checks", screener, {**CHECKS, "agencies": ["health"]})
+    request = by(ledger(client, screener, contact_id), "requested")["health"]
+    assert request["status"] == "not_configured"
+    url = f"{CONTACTS}/{contact_id}/information-sharing/{request['id']}/answer"
+    said = "Health visitor: Amira has been on a child protection plan since October (neglect)."
+
+    refused = post(client, url, screener, {"summary": said, "indicators": ["on_a_plan"]})
+    assert refused.status_code == 422
+    assert "indicators" in json.dumps(refused.get_json())
+    assert post(client, url, partner, {"summary": said}).status_code == 403
+    unknown = post(client, f"{CONTACTS}/{contact_id}/information-sharing/nope/answer", screener, {"summary": said})
+    assert unknown.status_code == 404
+
+    answered = post(client, url, screener, {"summary": said, "indicators": ["child_protection_plan"]})
+    assert answered.status_code == 201, answered.get_json()
+    answer = answered.get_json()
+    assert answer["direction"] == "received" and answer["request_id"] == request["id"]
+    assert answer["summary"].startswith("By phone, recorded by ") and answer["summary"].endswith(said)
+    assert by(ledger(client, screener, contact_id), "requested")["health"]["status"] == "answered"
+    recommendation = client.get(f"{CONTACTS}/{contact_id}", headers=screener).get_json()["recommendation"]
+    assert (recommendation["outcome"], recommendation["rag"]) == ("assessment", "amber")
+    suggestions = client.get(f"{CONTACTS}/{contact_id}/suggestions", headers=screener).get_json()["items"]
+    assert [(s["name"], s["status"], s["field"]) for s in suggestions] == [
+        ("child_protection_plan", "confirmed", "health check")
+    ]
+    assert post(client, url, screener, {"summary": said}).status_code == 409

@@ -1,0 +1,67 @@
+"""A partner's answer given by phone: the screener records it against the open request, with any facts it gave."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mash.db import new_id, utcnow
+from mash.models import SharingRecord
+from mash.models.sharing import OPEN_STATUSES
+from mash.problems import Conflict, NotFound
+from mash.services import audit, outbox, partner_facts
+from mash.services.callers import Caller, Permission
+from mash.services.sharing import COPIED_TO_ANSWER, REQUEST_CHECK
+
+# A request whose calls all failed can still be answered by phone: that is what the phone is for.
+ANSWERABLE = (*OPEN_STATUSES, "failed", "not_configured")
+
+
+class RequestNotFound(NotFound):
+    """No such request for MASH checks on this contact."""
+
+
+class RequestAlreadyAnswered(Conflict):
+    """The request already has its answer."""
+
+
+def answer_by_phone(
+    session: Session,
+    caller: Caller,
+    contact_id: str,
+    request_id: str,
+    summary: str,
+    indicators: Sequence[str] = (),
+) -> SharingRecord:
+    """Record what an agency said by phone in answer to a request; the indicators it gave screen the contact again."""
+    caller.require(Permission.SHARE_INFORMATION)
+    now = utcnow()
+    with session.begin():
+        query = select(SharingRecord).where(SharingRecord.id == request_id).with_for_update()
+        request = session.execute(query).scalar_one_or_none()
+        if request is None or request.contact_id != contact_id or request.direction != "requested":
+            raise RequestNotFound(f"No request for checks {request_id} on contact {contact_id}.")
+        if request.status not in ANSWERABLE:
+            raise RequestAlreadyAnswered(f"The request is already {request.status}.")
+        request.status, request.answered_at, request.last_error = "answered", now, None
+        copied = {name: getattr(request, name) for name in COPIED_TO_ANSWER}
+        answer = SharingRecord(
+            id=new_id(),
+            direction="received",
+            status="answered",
+            answered_at=now,
+            summary=f"By phone, recorded by {caller.name}: {summary}",
+            attempts=0,
+            request_id=request.id,
+            **copied,
+        )
+        session.add(answer)
+        outbox.complete(session, REQUEST_CHECK, request.id, now=now)
+        audit.record(
+            session, caller, "sharing.received", [contact_id], detail={"agency": request.agency, "by": "phone"}, at=now
+        )
+        found = [partner_facts.PartnerFact(name, summary[:2000], "by phone") for name in dict.fromkeys(indicators)]
+        partner_facts.record(session, contact_id, request.agency, found, now, confirmed_by=caller.user_id)
+    return answer
