@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from mash.db import new_id, utcnow
 from mash.models import SharingRecord
 from mash.models.sharing import OPEN_STATUSES
-from mash.problems import Conflict, NotFound
+from mash.problems import Conflict, InvalidFields, NotFound
 from mash.services import audit, outbox, partner_facts
 from mash.services.callers import Caller, Permission
 from mash.services.sharing import COPIED_TO_ANSWER, REQUEST_CHECK
@@ -37,6 +37,11 @@ def answer_by_phone(
 ) -> SharingRecord:
     """Record what an agency said by phone in answer to a request; the indicators it gave screen the contact again."""
     caller.require(Permission.SHARE_INFORMATION)
+    summary = summary.strip()
+    if not request_id:
+        raise InvalidFields("Choose the request the agency answered.", errors={"request_id": ["Choose a request."]})
+    if not summary:
+        raise InvalidFields("Enter what the agency said.", errors={"summary": ["Enter what the agency said."]})
     now = utcnow()
     with session.begin():
         query = select(SharingRecord).where(SharingRecord.id == request_id).with_for_update()

@@ -117,7 +117,8 @@ def decide(
     caller.require(Permission.REVIEW_SUGGESTIONS)
     reason = (reason or "").strip() or None
     if action == "dismiss" and reason is None:
-        raise InvalidFields("Say why the suggestion is dismissed.", errors={"reason": ["Required to dismiss."]})
+        errors = {"reason": ["Enter why you are dismissing it."]}
+        raise InvalidFields("Say why the suggestion is dismissed.", errors=errors)
     now = utcnow()
     with session.begin():
         contact = lock_contact(session, contact_id)

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from mash.settings import Settings
-from mash.web import admin, auth, children, contact, decision, flags, oversight, queue, reports, teams
+from mash.web import admin, auth, children, contact, decision, facts, flags, oversight, queue, reports, teams
 from mash.web.blueprint import bp
 from mash.web.forms import field_error, flashed_errors
 
@@ -26,6 +26,7 @@ PAGES = (
     children,
     contact,
     decision,
+    facts,
     flags,
     oversight,
     queue,

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from mash.api.views import staff_view
 from mash.db import get_session, utcnow
 from mash.problems import ContactNotFound, Problem
-from mash.services import casework, contacts, flags, matching, queue, sharing
+from mash.services import casework, contacts, flags, matching, queue, sharing, suggestions
 from mash.services.callers import Permission
 from mash.web import words
 from mash.web.auth import current_caller, page
@@ -69,6 +69,7 @@ def contact_page(reference: str) -> str:
         now=utcnow(),
         agencies=AGENCIES,
         can_decide=caller.may(Permission.DECIDE),
+        facts=suggestions.list_for(session, caller, found.id) if caller.may(Permission.REVIEW_SUGGESTIONS) else [],
     )
 
 

@@ -256,3 +256,47 @@ def test_a_screener_works_by_keyboard_alone(live: tuple[Flask, str], browser: Br
         keyboard.press("Enter")
     visitor.check("decided")
     expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Decision recorded for {red}")
+
+
+def test_a_screener_dismisses_a_fact_from_the_words_and_records_a_phone_answer(
+    live: tuple[Flask, str], browser: Browser
+) -> None:
+    app, base = live
+    school = make_person(app)("partner", "Ms Okafor", "Oakfield Primary School", "school")
+    body = contact("W", categories=["school_attendance"])
+    body["concerns"]["summary"] = "Liam (9) came in with a black eye. He would not say how it happened."
+    reference = _submit(app, school, body)
+    screener = make_person(app)("screener", "Sam Screener")
+
+    me = Visitor(browser, base, "facts")
+    me.sign_in(screener.email, screener.password)
+    me.go(f"/contacts/{reference}", "contact-with-facts")
+    facts = me.page.locator("#facts + p + dl")
+    expect(facts).to_contain_text("Injury unexplained")
+    expect(facts).to_contain_text("He would not say how it happened.")
+    expect(me.page.locator("#recommendation ~ ol li").first).to_contain_text("Found in the referrer's words")
+
+    me.page.get_by_role("button", name="Dismiss injury unexplained").click()
+    me.check("dismiss-without-reason")
+    expect(me.page.locator(".govuk-error-summary")).to_contain_text("Enter why you are dismissing it")
+    me.page.get_by_label("Reason for dismissing injury unexplained").fill("Liam was hit by a ball in PE; seen.")
+    me.page.get_by_role("button", name="Dismiss injury unexplained").click()
+    me.check("dismissed")
+    expect(me.page.get_by_text("Fact dismissed: the contact will be screened again")).to_be_visible()
+    expect(me.page.get_by_text("Dismissed: Liam was hit by a ball in PE; seen.")).to_be_visible()
+
+    me.page.get_by_role("checkbox", name="Health").check()
+    me.page.get_by_label("Purpose").fill("Whether Liam is known")
+    me.page.get_by_label("Legal basis").fill("Children Act 1989 section 17")
+    me.page.get_by_role("button", name="Request checks").click()
+    me.check("checks-requested")
+    me.page.get_by_role("radio", name="Health: not configured").last.check()
+    me.page.get_by_label("What they said").fill("School nurse: Liam is on a child protection plan (neglect).")
+    me.page.get_by_label("On a child protection plan").check()
+    me.page.get_by_role("button", name="Record answer").click()
+    me.check("phone-answer-recorded")
+    expect(me.page.get_by_text("Answer recorded")).to_be_visible()
+    expect(me.page.locator("#sharing ~ table").first).to_contain_text("By phone, recorded by Sam Screener")
+    expect(me.page.locator("#facts + p + dl")).to_contain_text("From the health check")
+    expect(me.page.locator("#recommendation ~ ol")).to_contain_text("(From the health check.)")
+    me.close()

@@ -67,7 +67,7 @@ def test_the_contact_page_shows_the_reasons_and_is_audited_like_the_api(
     assert "Strategy discussion" in page and "Source:" in page
     assert "What are we worried about?" in page and "What is working well?" in page
     added = sorted(set(_audit(app, red)) - set(before))
-    assert added == ["child.history", "contact.read"]
+    assert added == ["child.history", "contact.read", "suggestions.view"]
 
 
 def test_partner_free_text_is_escaped(app: Flask, client: FlaskClient, person) -> None:
