@@ -172,9 +172,12 @@ class Relay:
 
     def flush(self, session: Session) -> None:
         """Dispatch the outbox items this session committed."""
+        self.send(self.take(session))
+
+    def take(self, session: Session) -> list[OutboxItem]:
+        """Return (and forget) the outbox items this session committed, to dispatch them later with `send`."""
         ready: list[OutboxItem] = session.info.pop("outbox_ready", [])
-        if ready:
-            self._send(ready)
+        return ready
 
     def sweep(self) -> int:
         """Dispatch every pending item never enqueued or enqueued too long ago, then run PERIODIC; return how many."""
@@ -183,7 +186,7 @@ class Relay:
             items = outbox.due(session, stale_after=self.stale_after)
         finally:
             session.close()
-        self._send(items)
+        self.send(items)
         self._run_periodic()
         return len(items)
 
@@ -197,7 +200,10 @@ class Relay:
             finally:
                 session.close()
 
-    def _send(self, items: list[OutboxItem]) -> None:
+    def send(self, items: list[OutboxItem]) -> None:
+        """Dispatch committed outbox items to the runner and note them enqueued."""
+        if not items:
+            return
         sent = self.runner.dispatch(items)
         session = self.factory()
         try:

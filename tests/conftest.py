@@ -22,6 +22,21 @@ from mash.db import Base
 from mash.services.users import create_user
 from mash.settings import Settings
 
+
+class ServerLikeClient(FlaskClient):
+    """A test client that reads each answer whole and then closes it, as a WSGI server does.
+
+    Closing the answer runs what the app left for after it (the request's jobs, dispatched once the caller has its
+    answer), so a test sees the same order of events as a partner talking to gunicorn.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
+Flask.test_client_class = ServerLikeClient
+
 EXAMPLE_BODY: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "contract_example.json").read_text())
 
 
