@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
-from schemas.fields import NhsNumber, PastDate
+from schemas.fields import NhsNumber, PastDate, SearchName
 
 
 class ChildSearchSchema(Schema):
     """At least one of a name, a date of birth and an NHS number."""
 
-    first_name = fields.String(load_default=None, validate=validate.Length(max=200))
-    last_name = fields.String(load_default=None, validate=validate.Length(max=200))
+    first_name = SearchName(load_default=None)
+    last_name = SearchName(load_default=None)
     date_of_birth = PastDate(load_default=None)
     nhs_number = NhsNumber(load_default=None)
 

@@ -17,7 +17,7 @@ from mash.enums import (
     OUTCOMES,
     RAGS,
 )
-from schemas.fields import ExpectedDelivery, NhsNumber, PastDate, Text, one_of
+from schemas.fields import ExpectedDelivery, Name, NhsNumber, PastDate, Text, UtcDateTime, one_of
 from schemas.flags import FlagSchema
 from schemas.sharing import PartnerSummarySchema, SharingRecordSchema
 
@@ -32,7 +32,7 @@ class AddressSchema(Schema):
 
 
 class ReferrerSchema(Schema):
-    name = Text(NAME, required=True)
+    name = Name(NAME, required=True)
     role = Text(NAME, allow_none=True)
     organisation = Text(NAME, allow_none=True)
     agency_type = fields.String(required=True, validate=one_of(AGENCY_TYPES))
@@ -42,8 +42,8 @@ class ReferrerSchema(Schema):
 
 
 class ChildSchema(Schema):
-    first_name = Text(NAME, allow_none=True)
-    last_name = Text(NAME, allow_none=True)
+    first_name = Name(NAME, allow_none=True)
+    last_name = Name(NAME, allow_none=True)
     date_of_birth = PastDate(allow_none=True)
     expected_date_of_delivery = ExpectedDelivery(allow_none=True)
     gender = fields.String(load_default="unknown", validate=one_of(GENDERS))
@@ -72,8 +72,8 @@ class ChildSchema(Schema):
 
 
 class AdultSchema(Schema):
-    first_name = Text(NAME, allow_none=True)
-    last_name = Text(NAME, allow_none=True)
+    first_name = Name(NAME, allow_none=True)
+    last_name = Name(NAME, allow_none=True)
     relationship = Text(100, allow_none=True)
     date_of_birth = PastDate(allow_none=True)
     lives_with_child = fields.Boolean(allow_none=True, truthy={True}, falsy={False})
@@ -267,8 +267,8 @@ class ContactQuerySchema(Schema):
 
     status = fields.String(validate=one_of(CONTACT_STATUSES))
     agency_type = fields.String(validate=one_of(AGENCY_TYPES))
-    received_from = fields.AwareDateTime()
-    received_to = fields.AwareDateTime()
+    received_from = UtcDateTime()
+    received_to = UtcDateTime()
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     cursor = fields.String(validate=validate.Length(max=200))
 

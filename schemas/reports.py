@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from mash.enums import QA_GRADES
-from schemas.fields import Text
+from schemas.fields import MOMENT_YEARS, Text, utc_moment
 
 DATE_LENGTH = len("2026-11-01")
 
@@ -22,13 +22,16 @@ class DayOrMoment(fields.Field[date | datetime]):
         text = value
         try:
             if len(text) == DATE_LENGTH:
-                return date.fromisoformat(text)
+                day = date.fromisoformat(text)
+                if day.year not in MOMENT_YEARS:
+                    raise ValidationError("Must fall between the years 1900 and 9998.")
+                return day
             moment = datetime.fromisoformat(text)
         except ValueError as error:
             raise ValidationError("Must be a date (2026-11-01) or a date-time with an offset.") from error
         if moment.tzinfo is None:
             raise ValidationError("A date-time must carry an offset (2026-11-01T00:00:00+00:00).")
-        return moment
+        return utc_moment(moment)
 
 
 class PeriodSchema(Schema):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
 import flask
@@ -12,9 +14,11 @@ from webargs import core
 from webargs.flaskparser import FlaskParser
 
 from mash.api.auth import authenticate_request
-from mash.problems import InvalidFields, MalformedBody, PersonalDataInQuery, UnsupportedMediaType
+from mash.problems import InvalidFields, MalformedBody, NotFound, PersonalDataInQuery, UnsupportedMediaType
 
 JSON_MEDIA_TYPES = frozenset({"application/json"})
+MAX_NUMBER_DIGITS = 4300
+PATH_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,35}", re.ASCII)
 PERSONAL_QUERY_NAMES = frozenset(
     {
         "name",
@@ -50,16 +54,48 @@ def _reject_constant(name: str) -> Any:
     raise MalformedBody(f"{name} is not a JSON number.")
 
 
-def _control_characters(value: Any, path: str, found: dict[str, list[str]]) -> None:
+class _Unreadable:
+    """A JSON number the service will not read (over 4,300 digits, or beyond a float), kept to name its field."""
+
+
+_UNREADABLE = _Unreadable()
+
+
+def _read_int(text: str) -> int | _Unreadable:
+    return int(text) if len(text) <= MAX_NUMBER_DIGITS else _UNREADABLE
+
+
+def _read_float(text: str) -> float | _Unreadable:
+    value = float(text)
+    return value if math.isfinite(value) and len(text) <= MAX_NUMBER_DIGITS else _UNREADABLE
+
+
+def _text_problem(text: str) -> str | None:
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+        return "Must not contain NUL or other control characters."
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        return "Must not contain a lone surrogate (text that is not Unicode)."
+    return None
+
+
+def _inspect(value: Any, path: str, found: dict[str, list[str]]) -> None:
+    where = path or "_body"
     if isinstance(value, str):
-        if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
-            found[path or "_body"] = ["Must not contain NUL or other control characters."]
+        problem = _text_problem(value)
+        if problem:
+            found[where] = [problem]
+    elif value is _UNREADABLE:
+        found[where] = ["Must be a number of at most 4,300 digits that fits a double."]
     elif isinstance(value, dict):
         for key, item in value.items():
-            _control_characters(item, f"{path}.{key}" if path else key, found)
+            problem = _text_problem(key)
+            if problem:
+                found[where] = [f"A key {problem[0].lower()}{problem[1:]}"]
+                continue
+            _inspect(item, f"{path}.{key}" if path else key, found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _control_characters(item, f"{path}.{index}" if path else str(index), found)
+            _inspect(item, f"{path}.{index}" if path else str(index), found)
 
 
 def parse_json_body(raw: bytes) -> dict[str, Any]:
@@ -71,7 +107,13 @@ def parse_json_body(raw: bytes) -> dict[str, Any]:
     if text.startswith("\ufeff"):
         raise MalformedBody("The body must not start with a byte order mark.")
     try:
-        document = json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+        document = json.loads(
+            text,
+            object_pairs_hook=_reject_duplicates,
+            parse_constant=_reject_constant,
+            parse_int=_read_int,
+            parse_float=_read_float,
+        )
     except RecursionError as exc:
         raise MalformedBody("The body is nested too deeply.") from exc
     except json.JSONDecodeError as exc:
@@ -79,9 +121,9 @@ def parse_json_body(raw: bytes) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise InvalidFields("The body must be a JSON object.", errors={"_body": ["Must be a JSON object."]})
     found: dict[str, list[str]] = {}
-    _control_characters(document, "", found)
+    _inspect(document, "", found)
     if found:
-        raise InvalidFields("Some text contains control characters.", errors=found)
+        raise InvalidFields("Some values cannot be read safely.", errors=found)
     return document
 
 
@@ -113,6 +155,22 @@ def reject_personal_query() -> None:
         )
 
 
+def malformed_path_id() -> bool:
+    """Say whether an identifier in this request's path (`*_id`, `reference`) is not one this service could issue:
+    at most 36 letters, digits, hyphens and underscores."""
+    return any(
+        not (isinstance(value, str) and PATH_ID.fullmatch(value))
+        for name, value in (flask.request.view_args or {}).items()
+        if name.endswith("_id") or name == "reference"
+    )
+
+
+def refuse_malformed_path_id() -> None:
+    """Answer 404, without repeating it, a path naming an identifier this service could not have issued."""
+    if malformed_path_id():
+        raise NotFound("No such record.")
+
+
 class ApiBlueprint(Blueprint):
     """A flask-smorest Blueprint that authenticates every request once and reads bodies and queries strictly."""
 
@@ -120,4 +178,5 @@ class ApiBlueprint(Blueprint):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.before_request(refuse_malformed_path_id)
         self.before_request(authenticate_request)

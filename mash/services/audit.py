@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mash.db import read_only, utcnow
-from mash.models import AuditEvent, User
+from mash.models import AuditEvent, Contact, User
+from mash.problems import ContactNotFound
 from mash.services.callers import Caller, Permission
 
 
@@ -52,9 +53,11 @@ def view_summary(session: Session, contact_id: str) -> dict[str, Any]:
 
 
 def access_history(session: Session, caller: Caller, contact_id: str) -> list[Any]:
-    """Return who read or changed a contact, when and in what role, newest first (for managers)."""
+    """Return who read or changed a contact, when and in what role, newest first (for managers); 404 if unknown."""
     caller.require(Permission.READ_ACCESS_HISTORY)
     with session.begin():
+        if session.get(Contact, contact_id) is None:
+            raise ContactNotFound(f"No contact {contact_id}.")
         rows = session.execute(
             select(AuditEvent.at, AuditEvent.user_id, User.name, AuditEvent.role, AuditEvent.action)
             .outerjoin(User, User.id == AuditEvent.user_id)

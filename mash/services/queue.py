@@ -150,9 +150,11 @@ def take(session: Session, caller: Caller, contact_id: str, minutes: int) -> Cla
 
 
 def release(session: Session, caller: Caller, contact_id: str) -> None:
-    """Give up a claim this screener holds (a manager may release anyone's)."""
+    """Give up a claim this screener holds (a manager may release anyone's); 404 for an unknown contact."""
     caller.require(Permission.DECIDE)
     with session.begin():
+        if session.get(Contact, contact_id) is None:
+            raise ContactNotFound(f"No contact {contact_id}.")
         query = delete(Claim).where(Claim.contact_id == contact_id)
         if not caller.may(Permission.ACT_ON_ANY_CLAIM):
             query = query.where(Claim.user_id == caller.user_id)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, abort, current_app, g, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from mash.api.body import malformed_path_id
 from mash.settings import Settings
 from mash.web import admin, auth, children, contact, decision, facts, flags, oversight, queue, reports, teams
 from mash.web.blueprint import bp
@@ -38,6 +39,12 @@ PAGES = (
 @bp.before_request
 def _check_csrf() -> None:
     csrf.protect()
+
+
+@bp.before_request
+def _refuse_malformed_path_id() -> None:
+    if malformed_path_id():
+        abort(404)
 
 
 @bp.after_request
