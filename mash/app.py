@@ -10,7 +10,7 @@ import structlog
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
 
-from mash import db, jobs, metrics, problems, web
+from mash import db, headers, jobs, metrics, problems, web
 from mash import logging as mash_logging
 from mash.api import consent, contacts, flags, ops, reports, rules, sharing, suggestions, teams, triage
 from mash.api.body import reject_personal_query
@@ -98,11 +98,7 @@ def _dispatch_after_response(response: Response, session: Session) -> None:
 
 def _after_request(response: Response) -> Response:
     response.headers["X-Request-ID"] = g.get("request_id", "")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if request.path.startswith(("/api/v1/contacts", "/api/v1/queue", "/api/v1/flags")):
-        response.headers.setdefault("Cache-Control", "no-store")
-    if response.mimetype in ("application/json", "application/problem+json"):
-        response.headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+    headers.secure(response, https=current_app.config["SESSION_COOKIE_SECURE"])
     session = g.get("mash_session")
     if session is not None:
         _dispatch_after_response(response, session)

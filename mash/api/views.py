@@ -99,8 +99,8 @@ def recommendation_fields(rec: Recommendation, team_name: str | None) -> dict[st
     }
 
 
-def staff_view(session: Session, contact: Contact) -> dict[str, Any]:
-    """Return everything staff may read of a contact."""
+def staff_view(session: Session, caller: Caller, contact: Contact) -> dict[str, Any]:
+    """Return everything staff may read of a contact; the earlier contacts its matches name are audited as revealed."""
     with session.begin():
         read_only(session)
         found = screening.get_recommendation(session, contact.id)
@@ -109,6 +109,10 @@ def staff_view(session: Session, contact: Contact) -> dict[str, Any]:
         told = _feedback(session, contact.id)
         shared = sharing.records(session, contact.id)
         partner_summaries = sharing.summaries(session, contact.id)
+    revealed = sorted({match["contact_id"] for found in matches.values() for match in found} - {contact.id})
+    if revealed:
+        with session.begin():
+            audit.record(session, caller, "contact.revealed", revealed, detail={"via": "contact.matches"})
     view = {
         "id": contact.id,
         "reference": contact.reference,
@@ -145,4 +149,4 @@ def staff_view(session: Session, contact: Contact) -> dict[str, Any]:
 
 def contact_view(session: Session, caller: Caller, contact: Contact) -> dict[str, Any]:
     """Return the view of a contact that fits the caller's role."""
-    return partner_view(session, contact) if caller.is_partner else staff_view(session, contact)
+    return partner_view(session, contact) if caller.is_partner else staff_view(session, caller, contact)

@@ -243,7 +243,10 @@ def children_history(session: Session, caller: Caller, child_ids: list[str]) -> 
             ).all()
         )
         recent = {child.id: earlier_contacts(session, child.contact, child) for child in children.values()}
-        audit.record(session, caller, "child.history", [children[child_id].contact_id for child_id in child_ids])
+        own = [children[child_id].contact_id for child_id in child_ids]
+        audit.record(session, caller, "child.history", own)
+        revealed = sorted({row[1].id for row in rows} - set(own))
+        audit.record(session, caller, "contact.revealed", revealed, detail={"via": "child.history"})
     return {
         child_id: {
             "child_id": child_id,

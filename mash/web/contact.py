@@ -54,7 +54,7 @@ def contact_page(reference: str) -> str:
     session = get_session()
     caller = current_caller()
     found = contacts.get_contact(session, caller, contact_id(reference))
-    view = staff_view(session, found)
+    view = staff_view(session, caller, found)
     today = utcnow().date()
     for child in view["children"]:
         child["age"] = words.age(child["date_of_birth"], child["expected_date_of_delivery"], today)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,6 +13,7 @@ from mash.enums import QA_GRADES
 from mash.problems import NotFound, Problem
 from mash.services.callers import Permission
 from mash.services.reports import quality
+from mash.services.reports.annex_a import write_csv
 from mash.services.reports.figures import Rules, front_door
 from mash.services.reports.period import Period, local_date, period
 from mash.web.auth import current_caller, page
@@ -97,11 +96,9 @@ def figure_csv(key: str) -> Response:
     found = next((chart for chart in charts(_figures(span)) if chart.key == key), None)
     if found is None:
         abort(404)
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(found.rows())
     name = f"{key}-{first.isoformat()}-to-{last.isoformat()}.csv"
     return Response(
-        buffer.getvalue(),
+        write_csv(found.rows()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
@@ -28,6 +29,8 @@ from mash.services.reports.people import People, load_people
 from mash.services.reports.period import Period, local_date
 
 CHUNK_ROWS = 1000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 FINAL_STATUSES = ("decided", "closed")
 Row = tuple[str, ...]
 
@@ -158,9 +161,18 @@ def _referral_rows(session: Session, guidance: Guidance, people: People, span: P
 ROWS = {"contacts": _contacts_rows, "early-help": _early_help_rows, "referrals": _referral_rows}
 
 
-def _csv(rows: Iterable[Sequence[str]]) -> str:
+def spreadsheet_safe(cell: object) -> object:
+    """Return a CSV cell that a spreadsheet will not run as a formula: text starting with = + - @, a tab or a carriage
+    return gets a leading apostrophe (OWASP's advice); numbers, negative ones included, are left alone."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def write_csv(rows: Iterable[Sequence[object]]) -> str:
+    """Return rows as CSV text (CRLF line ends), every cell made spreadsheet-safe."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -179,7 +191,7 @@ def annex_a(session: Session, caller: Caller | None, name: str, span: Period) ->
 def _stream(session: Session, caller: Caller | None, name: str, span: Period) -> Iterator[str]:
     guidance = guidance_for(span.last_day)
     writer = Session(session.get_bind(), autobegin=False, expire_on_commit=False)
-    yield _csv([guidance.columns[name]])
+    yield write_csv([guidance.columns[name]])
     try:
         with session.begin():
             read_only(session)
@@ -192,10 +204,10 @@ def _stream(session: Session, caller: Caller | None, name: str, span: Period) ->
                     read.append(contact_id)
                 if len(chunk) >= CHUNK_ROWS:
                     _audit(writer, caller, name, read)
-                    yield _csv(chunk)
+                    yield write_csv(chunk)
                     chunk, read = [], []
             _audit(writer, caller, name, read)
-            yield _csv(chunk)
+            yield write_csv(chunk)
     finally:
         writer.close()
 
