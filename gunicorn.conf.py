@@ -11,6 +11,8 @@ import os
 import sys
 from typing import Any
 
+import gunicorn.http.wsgi
+
 from mash.logging import json_formatter
 from mash.settings import SettingError, Settings
 
@@ -40,6 +42,8 @@ logconfig_dict: dict[str, Any] = {
 max_requests = 2000
 max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The Server header names no software or version (gunicorn reads this module's name for it on every response).
+gunicorn.http.wsgi.SERVER = "MASH"
 
 
 def on_starting(server: Any) -> None:

@@ -48,6 +48,7 @@ from mash.services import feedback, screening
 from mash.services import rules_compare as rules_compare_service
 from mash.services.demo import load_demo
 from mash.services.users import UserInvalid, create_user
+from mash.serving import QuietRequestHandler
 from mash.settings import SettingError, Settings
 
 NARRATIVE_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "screening" / "narrative" / "corpus"
@@ -105,7 +106,7 @@ def run(host: str, port: int) -> None:
         jobs.start_sweeper(app.extensions["mash.relay"], settings.sweep_seconds)
     mode = "jobs on Redis" if settings.redis_url else "jobs in-process"
     click.echo(f"MASH Front Door on http://{host}:{port}/ (API docs at /api/v1/docs/; {mode})")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    run_simple(host, port, app, threaded=True, use_reloader=False, request_handler=QuietRequestHandler)
 
 
 def _check_port_free(host: str, port: int) -> None:

@@ -60,6 +60,7 @@ def test_gunicorn_with_its_config_and_a_worker_screen_a_contact(
         partner = _token(app, "partner", "Metropolitan Police", "police")
         created = requests.post(f"{base}/api/v1/contacts", json=EXAMPLE_BODY, headers=partner, timeout=10)
         assert created.status_code == 201, created.text
+        assert created.headers["Server"] == "MASH"
         contact = created.json()["id"]
         worker = start_worker({**env, "MASH_LOG_LEVEL": "INFO"})
         screener = _token(app, "screener")
