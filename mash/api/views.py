@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from mash.db import read_only
 from mash.models import Contact, Decision, Oversight, Recommendation
 from mash.services import audit, decisions, feedback, flags, matching, screening, sharing
-from mash.services.callers import Caller
+from mash.services.callers import Caller, Permission
 
 CHILD_FIELDS = (
     "id",
@@ -100,15 +100,22 @@ def recommendation_fields(rec: Recommendation, team_name: str | None) -> dict[st
 
 
 def staff_view(session: Session, caller: Caller, contact: Contact) -> dict[str, Any]:
-    """Return everything staff may read of a contact; the earlier contacts its matches name are audited as revealed."""
+    """Return what a caseworker may read of a contact (the information-sharing ledger only for roles that may read it);
+    the earlier contacts its matches name are audited as revealed."""
     with session.begin():
         read_only(session)
         found = screening.get_recommendation(session, contact.id)
         made, overseen = decisions.history(session, contact.id)
         matches = matching.matches_for(session, [child.id for child in contact.children])
         told = _feedback(session, contact.id)
-        shared = sharing.records(session, contact.id)
-        partner_summaries = sharing.summaries(session, contact.id)
+        ledger = (
+            {
+                "information_sharing": sharing.records(session, contact.id),
+                "partner_summaries": sharing.summaries(session, contact.id),
+            }
+            if caller.may(Permission.READ_SHARING_LEDGER)
+            else {}
+        )
     revealed = sorted({match["contact_id"] for found in matches.values() for match in found} - {contact.id})
     if revealed:
         with session.begin():
@@ -140,8 +147,7 @@ def staff_view(session: Session, caller: Caller, contact: Contact) -> dict[str, 
         "oversight": [_oversight_fields(o) for o in overseen],
         "feedback": told,
         "flags": flags.flags_on_contact(session, contact.id),
-        "information_sharing": shared,
-        "partner_summaries": partner_summaries,
+        **ledger,
         "audit": audit.view_summary(session, contact.id),
     }
     return view

@@ -17,6 +17,7 @@ SCREENER: Final = "screener"
 MANAGER: Final = "manager"
 THERAPIST: Final = "therapist"
 ADMIN: Final = "admin"
+CASEWORK_ROLES: Final = (SCREENER, MANAGER, THERAPIST)  # staff who work with children's records; not the admin
 
 
 class Permission(StrEnum):
@@ -72,8 +73,10 @@ PERMISSIONS: Final[Mapping[Permission, Grant]] = MappingProxyType(
         Permission.SUBMIT_CONTACT: _grant(
             (PARTNER, SCREENER, MANAGER), "Only partners, screeners and managers submit contacts."
         ),
-        Permission.LIST_CONTACTS: _grant(STAFF_ROLES, "The list of contacts is for MASH staff."),
-        Permission.READ_CONTACT: _grant(ROLES),
+        Permission.LIST_CONTACTS: _grant(CASEWORK_ROLES, "The list of contacts is for MASH caseworkers."),
+        Permission.READ_CONTACT: _grant(
+            (PARTNER, *CASEWORK_ROLES), "Administrators manage accounts and teams; they do not read children's records."
+        ),
         Permission.READ_QUEUE: _grant((SCREENER, MANAGER, THERAPIST)),
         Permission.DECIDE: _grant((SCREENER, MANAGER), "Only screeners and managers decide."),
         Permission.ACT_ON_ANY_CLAIM: _grant((MANAGER,), "Only managers act on contacts another user holds."),
@@ -81,7 +84,7 @@ PERMISSIONS: Final[Mapping[Permission, Grant]] = MappingProxyType(
         Permission.READ_ACCESS_HISTORY: _grant((MANAGER, ADMIN)),
         Permission.READ_CHILD_HISTORY: _grant((SCREENER, MANAGER, THERAPIST)),
         Permission.READ_OVERDUE_FEEDBACK: _grant((MANAGER, ADMIN)),
-        Permission.READ_FLAGS: _grant(STAFF_ROLES, "Flags are for MASH staff."),
+        Permission.READ_FLAGS: _grant(CASEWORK_ROLES, "Flags are for MASH caseworkers."),
         Permission.WORK_FLAGS: _grant(
             (THERAPIST,), "Only the systemic family therapist works on flags; the {role} role reads them."
         ),

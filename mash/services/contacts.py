@@ -205,6 +205,7 @@ def lock_contact(session: Session, contact_id: str) -> Contact | None:
 
 def get_contact(session: Session, caller: Caller, contact_id: str) -> Contact:
     """Return a contact the caller may see, and record that they read it."""
+    caller.require(Permission.READ_CONTACT)
     with session.begin():
         contact = _load(session, contact_id)
         if contact is None or (caller.is_partner and contact.organisation != caller.organisation):

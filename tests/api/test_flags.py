@@ -138,10 +138,12 @@ def test_only_the_therapist_raises_consults_and_resolves(
     assert client.get(f"{FLAGS}/{flag_id}", headers=therapist).get_json()["status"] == "open"
 
 
-def test_staff_read_flags_in_the_list_the_flag_and_the_contact(
+def test_caseworkers_read_flags_in_the_list_the_flag_and_the_contact(
     client: FlaskClient, screener, manager, admin, therapist, contact_id, flag_id
 ) -> None:
-    for headers in (screener, manager, admin, therapist):
+    assert client.get(FLAGS, headers=admin).status_code == 403
+    assert client.get(f"{FLAGS}/{flag_id}", headers=admin).status_code == 404
+    for headers in (screener, manager, therapist):
         listed = client.get(FLAGS, headers=headers)
         assert listed.status_code == 200
         assert [item["id"] for item in listed.get_json()["items"]] == [flag_id]
