@@ -25,7 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import configure_mappers
 from werkzeug.serving import run_simple
 
-from mash import accounts_cli, jobs, migrations
+from mash import accounts_cli, audit_cli, jobs, migrations
 from mash.app import create_app
 from mash.db import get_session
 from mash.enums import AGENCY_TYPES, ROLES
@@ -326,6 +326,7 @@ def users_create(name: str, role: str, organisation: str | None, agency_type: st
 
 
 accounts_cli.register(cli, users)
+audit_cli.register(cli)
 
 
 @cli.group()

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mash.db import read_only, utcnow
+from mash.db import new_id, read_only, utcnow
 from mash.models import AuditEvent, Contact, User
 from mash.problems import ContactNotFound
+from mash.services import audit_chain
 from mash.services.callers import Caller, Permission
 
 
@@ -24,10 +25,12 @@ def record(
     detail: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> None:
-    """Append one audit event per contact to the session's current transaction (never personal data)."""
+    """Append one audit event per contact to the session's current transaction (never personal data), each chained
+    to the one before it by its hash."""
     when = at or utcnow()
-    session.add_all(
+    events = [
         AuditEvent(
+            id=new_id(),
             at=when,
             user_id=caller.user_id if caller else None,
             role=caller.role if caller else "system",
@@ -37,7 +40,12 @@ def record(
             detail=detail,
         )
         for contact_id in contact_ids
-    )
+    ]
+    if not events:
+        return
+    audit_chain.seal(events, *audit_chain.tail(session))
+    session.add_all(events)
+    session.flush()
 
 
 def view_summary(session: Session, contact_id: str) -> dict[str, Any]:
