@@ -10,7 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from mash.db import get_session
 from mash.problems import Problem
-from mash.services import accounts, team_admin
+from mash.services import accounts, team_admin, tokens
 from mash.services.users import UserInvalid
 
 
@@ -65,10 +65,14 @@ def deactivate(email_or_name: str) -> None:
 @click.command("rotate-token")
 @with_appcontext
 @click.argument("email_or_name")
-def rotate_token(email_or_name: str) -> None:
+@click.option(
+    "--expires-in-days", type=click.IntRange(0), default=None, help="Token lifetime (MASH_TOKEN_DAYS; 0: never)."
+)
+def rotate_token(email_or_name: str, expires_in_days: int | None) -> None:
     """Revoke an account's API tokens and print a new one alone on the last line."""
+    days = current_app.config["MASH_SETTINGS"].token_days if expires_in_days is None else expires_in_days
     try:
-        user, token = accounts.rotate_token(get_session(), email_or_name)
+        user, token = accounts.rotate_token(get_session(), email_or_name, expires_at=tokens.expiry(days))
     except UserInvalid as exc:
         raise _fail(exc) from exc
     click.echo(f"new token for {user.email or user.name}; the old ones no longer work")

@@ -9,6 +9,7 @@ import uuid
 import structlog
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mash import db, headers, jobs, metrics, problems, web
 from mash import logging as mash_logging
@@ -114,6 +115,7 @@ def _after_request(response: Response) -> Response:
         endpoint=endpoint,
         status=response.status_code,
         duration_ms=round(elapsed * 1000, 2),
+        client=request.remote_addr,
         user_id=caller.user_id if caller else None,
         role=caller.role if caller else None,
     )
@@ -130,6 +132,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     mash_logging.configure(settings.log_level)
     require_statutory_floors(settings.rulebook_path)
     app = Flask(__name__)
+    if settings.proxy_count:
+        n = settings.proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     _configure(app, settings)
     db.init_app(app, db.make_engine(settings.database_url))
     jobs.init_app(app, settings)

@@ -25,7 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import configure_mappers
 from werkzeug.serving import run_simple
 
-from mash import accounts_cli, audit_cli, jobs, migrations
+from mash import accounts_cli, audit_cli, jobs, migrations, tokens_cli
 from mash.app import create_app
 from mash.db import get_session
 from mash.enums import AGENCY_TYPES, ROLES
@@ -44,7 +44,7 @@ from mash.screening.rulebook import (
     load_council_rulebook,
     parse_council_rulebook,
 )
-from mash.services import feedback, screening
+from mash.services import feedback, screening, tokens
 from mash.services import rules_compare as rules_compare_service
 from mash.services.demo import load_demo
 from mash.services.users import UserInvalid, create_user
@@ -315,10 +315,23 @@ def users() -> None:
     "--agency-type", type=click.Choice(AGENCY_TYPES), default=None, help="The partner's kind of agency (its CIN code)."
 )
 @click.option("--email", default=None, help="The address they sign in with (set a password with set-password).")
-def users_create(name: str, role: str, organisation: str | None, agency_type: str | None, email: str | None) -> None:
+@click.option(
+    "--expires-in-days", type=click.IntRange(0), default=None, help="Token lifetime (MASH_TOKEN_DAYS; 0: never)."
+)
+def users_create(
+    name: str,
+    role: str,
+    organisation: str | None,
+    agency_type: str | None,
+    email: str | None,
+    expires_in_days: int | None,
+) -> None:
     """Create a user; the API token is printed alone on the last line."""
+    days = current_app.config["MASH_SETTINGS"].token_days if expires_in_days is None else expires_in_days
     try:
-        user, token = create_user(get_session(), name, role, organisation, agency_type, email=email)
+        user, token = create_user(
+            get_session(), name, role, organisation, agency_type, email=email, token_expires_at=tokens.expiry(days)
+        )
     except UserInvalid as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(f"created {user.role} {user.id} ({user.organisation})")
@@ -327,6 +340,7 @@ def users_create(name: str, role: str, organisation: str | None, agency_type: st
 
 accounts_cli.register(cli, users)
 audit_cli.register(cli)
+tokens_cli.register(cli)
 
 
 @cli.group()

@@ -202,6 +202,8 @@ class Settings:
     secure_cookies: bool = True
     metrics_token: str | None = None
     job_result_ttl_seconds: int = 300
+    token_days: int = 365
+    proxy_count: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -242,6 +244,8 @@ class Settings:
             lockout_minutes=_whole(env, "MASH_LOCKOUT_MINUTES", base.lockout_minutes),
             metrics_token=_metrics_token(env),
             job_result_ttl_seconds=_whole(env, "MASH_JOB_RESULT_TTL_SECONDS", base.job_result_ttl_seconds, minimum=0),
+            token_days=_whole(env, "MASH_TOKEN_DAYS", base.token_days, minimum=0),
+            proxy_count=_whole(env, "MASH_PROXY_COUNT", base.proxy_count, minimum=0),
         )
 
     def effective(self) -> list[tuple[str, str]]:
@@ -281,6 +285,8 @@ class Settings:
             ("MASH_SIGN_IN_FAILURES", str(self.sign_in_failures)),
             ("MASH_LOCKOUT_MINUTES", str(self.lockout_minutes)),
             ("MASH_METRICS_TOKEN", "***" if self.metrics_token else "(unset: managers' and admins' tokens only)"),
+            ("MASH_TOKEN_DAYS", str(self.token_days) if self.token_days else "0 (tokens never expire)"),
+            ("MASH_PROXY_COUNT", str(self.proxy_count)),
         ]
         return rows
 

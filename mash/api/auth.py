@@ -29,7 +29,7 @@ def _bearer_token() -> str:
 
 def authenticate_request() -> None:
     """Build this request's caller from its bearer token, or refuse the request (401)."""
-    caller = authenticate(get_session(), _bearer_token(), request_id=g.request_id)
+    caller = authenticate(get_session(), _bearer_token(), request_id=g.request_id, client_address=request.remote_addr)
     if caller is None:
         raise Unauthenticated("The token is not valid, or has been revoked.")
     g.caller = caller

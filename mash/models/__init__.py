@@ -13,7 +13,7 @@ from mash.models.sharing import PartnerCircuit, SharingRecord
 from mash.models.suggestion import Suggestion
 from mash.models.team import Team, TeamMember
 from mash.models.triage import Claim, Decision, Feedback, NotificationEndpoint, Oversight
-from mash.models.user import ApiToken, SignInAttempt, User
+from mash.models.user import ApiToken, SecurityEvent, SignInAttempt, User
 
 __all__ = [
     "Adult",
@@ -39,6 +39,7 @@ __all__ = [
     "Recommendation",
     "ReferenceCounter",
     "Referrer",
+    "SecurityEvent",
     "SharingRecord",
     "SignInAttempt",
     "Suggestion",

@@ -55,18 +55,38 @@ def sign_in(
     max_failures: int,
     lockout_minutes: int,
     request_id: str | None = None,
+    client_address: str | None = None,
 ) -> SignedIn:
-    """Check an email and password; count failures, lock the account after too many, record every attempt."""
+    """Check an email and password; count failures, lock the account after too many, record every attempt with
+    the client's address."""
     now = utcnow()
     with session.begin():
         user = session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
         matches = passwords.verify(user.password_hash if user else None, password)
         if user is None or not user.active:
             reason = "unknown" if user is None else "inactive"
-            session.add(SignInAttempt(at=now, user_id=user.id if user else None, succeeded=False, reason=reason))
+            session.add(
+                SignInAttempt(
+                    at=now,
+                    client_address=client_address,
+                    request_id=request_id,
+                    user_id=user.id if user else None,
+                    succeeded=False,
+                    reason=reason,
+                )
+            )
             raise_after = SignInRefused(locked=False)
         elif user.locked_until is not None and user.locked_until > now:
-            session.add(SignInAttempt(at=now, user_id=user.id, succeeded=False, reason="locked"))
+            session.add(
+                SignInAttempt(
+                    at=now,
+                    client_address=client_address,
+                    request_id=request_id,
+                    user_id=user.id,
+                    succeeded=False,
+                    reason="locked",
+                )
+            )
             raise_after = SignInRefused(locked=True)
         elif not matches:
             user.failed_sign_ins += 1
@@ -74,14 +94,32 @@ def sign_in(
             if locking:
                 user.locked_until = now + timedelta(minutes=lockout_minutes)
                 user.failed_sign_ins = 0
-            session.add(SignInAttempt(at=now, user_id=user.id, succeeded=False, reason="password"))
+            session.add(
+                SignInAttempt(
+                    at=now,
+                    client_address=client_address,
+                    request_id=request_id,
+                    user_id=user.id,
+                    succeeded=False,
+                    reason="password",
+                )
+            )
             raise_after = SignInRefused(locked=locking)
         else:
             user.failed_sign_ins = 0
             user.locked_until = None
             if user.password_hash and passwords.needs_rehash(user.password_hash):
                 user.password_hash = passwords.hash_password(password)
-            session.add(SignInAttempt(at=now, user_id=user.id, succeeded=True, reason="ok"))
+            session.add(
+                SignInAttempt(
+                    at=now,
+                    client_address=client_address,
+                    request_id=request_id,
+                    user_id=user.id,
+                    succeeded=True,
+                    reason="ok",
+                )
+            )
             return SignedIn(Caller.of(user, request_id=request_id), user.password_changed_at)
     raise raise_after
 
@@ -133,8 +171,8 @@ def deactivate(session: Session, email_or_name: str) -> User:
     return user
 
 
-def rotate_token(session: Session, email_or_name: str) -> tuple[User, str]:
-    """Revoke an account's API tokens and issue a new one, returned once."""
+def rotate_token(session: Session, email_or_name: str, *, expires_at: datetime | None = None) -> tuple[User, str]:
+    """Revoke an account's API tokens and issue a new one (expiring when given), returned once."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with session.begin():
         user = _find(session, email_or_name)
@@ -143,7 +181,7 @@ def rotate_token(session: Session, email_or_name: str) -> tuple[User, str]:
             .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
-        session.add(ApiToken(user_id=user.id, token_hash=hash_token(token)))
+        session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), expires_at=expires_at))
     return user, token
 
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from mash.db import read_only
+from mash.db import read_only, utcnow
 from mash.enums import AGENCY_TYPES, ROLES
-from mash.models import ApiToken, User
+from mash.models import ApiToken, SecurityEvent, User
 from mash.services.callers import PARTNER, Caller
 
 TOKEN_PREFIX = "mash_"  # noqa: S105 (a prefix, not a secret)
 STAFF_ORGANISATION = "MASH"
+TOKEN_REFUSED = "token.refused"  # noqa: S105 (an event name, not a secret)
+LAST_USED_RESOLUTION = timedelta(minutes=1)  # a token's last use is written at most once a minute
 
 
 class UserInvalid(ValueError):
@@ -33,8 +36,10 @@ def create_user(
     organisation: str | None = None,
     agency_type: str | None = None,
     email: str | None = None,
+    *,
+    token_expires_at: datetime | None = None,
 ) -> tuple[User, str]:
-    """Create a user with a fresh API token; return both (the token is never stored in clear)."""
+    """Create a user with a fresh API token (expiring when given); return both (the token is never stored in clear)."""
     if role not in ROLES:
         raise UserInvalid(f"role must be one of {', '.join(ROLES)}")
     if role == PARTNER:
@@ -58,20 +63,35 @@ def create_user(
             agency_type=agency_type,
             email=email,
         )
-        user.tokens.append(ApiToken(token_hash=hash_token(token)))
+        user.tokens.append(ApiToken(token_hash=hash_token(token), expires_at=token_expires_at))
         session.add(user)
     return user, token
 
 
-def authenticate(session: Session, token: str, *, request_id: str | None = None) -> Caller | None:
-    """Return the caller a bearer token belongs to, or None for an unknown, revoked or inactive one."""
+def authenticate(
+    session: Session, token: str, *, request_id: str | None = None, client_address: str | None = None
+) -> Caller | None:
+    """Return the caller a bearer token belongs to, noting its use; or None for an unknown, revoked, expired or
+    inactive one, recorded as a security event with the client's address."""
+    now = utcnow()
     with session.begin():
         read_only(session)
-        row = session.execute(
-            select(User)
+        found = session.execute(
+            select(User, ApiToken.id, ApiToken.last_used_at)
             .join(ApiToken)
-            .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
-        ).scalar_one_or_none()
-    if row is None:
+            .where(
+                ApiToken.token_hash == hash_token(token),
+                ApiToken.revoked_at.is_(None),
+                or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+                User.active.is_(True),
+            )
+        ).first()
+    if found is None:
+        with session.begin():
+            session.add(SecurityEvent(at=now, kind=TOKEN_REFUSED, client_address=client_address, request_id=request_id))
         return None
-    return Caller.of(row, request_id=request_id)
+    user, token_id, last_used_at = found
+    if last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION:
+        with session.begin():
+            session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    return Caller.of(user, request_id=request_id)

@@ -121,6 +121,8 @@ def sign_in() -> Any:
                 form.password.data or "",
                 max_failures=settings.sign_in_failures,
                 lockout_minutes=settings.lockout_minutes,
+                request_id=g.request_id,
+                client_address=request.remote_addr,
             )
         except accounts.SignInRefused as refused:
             message = (

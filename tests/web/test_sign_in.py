@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
 import mash.web
 from mash.app import create_app
@@ -153,3 +154,15 @@ def test_the_govuk_frontend_assets_match_the_jinja_macros_pin() -> None:
     assert supported[".".join(version("govuk-frontend-jinja").split(".")[:2])] == served
     css = (Path(mash.web.__file__).parent / "static" / "govuk" / "govuk-frontend.min.css").read_text()
     assert "GDS Transport" not in css
+
+
+def test_a_failed_sign_in_keeps_the_client_address(app: Flask, client: FlaskClient, person) -> None:
+    someone = person("screener")
+    client.post(
+        "/sign-in",
+        data={"email": someone.email, "password": "not the password", "csrf_token": csrf_token(client)},
+        environ_base={"REMOTE_ADDR": "192.0.2.44"},
+    )
+    with app.extensions["mash.engine"].connect() as conn:
+        found = conn.execute(text("SELECT client_address, succeeded FROM sign_in_attempts")).one()
+    assert tuple(found) == ("192.0.2.44", False)
