@@ -11,7 +11,7 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from mash import db, headers, jobs, metrics, problems, web
+from mash import db, headers, jobs, limits, metrics, problems, web
 from mash import logging as mash_logging
 from mash.api import consent, contacts, flags, ops, reports, rules, sharing, suggestions, teams, triage
 from mash.api.body import reject_personal_query
@@ -139,6 +139,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     db.init_app(app, db.make_engine(settings.database_url))
     jobs.init_app(app, settings)
     metrics.init_app(app)
+    limits.init_app(app, settings)
     _init_api(app)
     web.init_app(app, settings)
     app.before_request(_before_request)

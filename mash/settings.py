@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import limits
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -39,6 +40,19 @@ def _whole(env: Mapping[str, str], name: str, default: int, minimum: int = 1) ->
     if value < minimum:
         raise SettingError(name, repr(raw), f"must be at least {minimum}", str(default))
     return value
+
+
+def _rate(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        amount = limits.parse(raw).amount
+    except ValueError:
+        raise SettingError(name, repr(raw), "not a rate such as '600 per minute'", default) from None
+    if amount < 1:
+        raise SettingError(name, repr(raw), "must allow at least one request", default)
+    return raw
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:
@@ -204,6 +218,8 @@ class Settings:
     job_result_ttl_seconds: int = 300
     token_days: int = 365
     proxy_count: int = 0
+    rate_limit: str = "600 per minute"
+    failed_auth_limit: str = "20 per minute"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -246,6 +262,8 @@ class Settings:
             job_result_ttl_seconds=_whole(env, "MASH_JOB_RESULT_TTL_SECONDS", base.job_result_ttl_seconds, minimum=0),
             token_days=_whole(env, "MASH_TOKEN_DAYS", base.token_days, minimum=0),
             proxy_count=_whole(env, "MASH_PROXY_COUNT", base.proxy_count, minimum=0),
+            rate_limit=_rate(env, "MASH_RATE_LIMIT", base.rate_limit),
+            failed_auth_limit=_rate(env, "MASH_FAILED_AUTH_LIMIT", base.failed_auth_limit),
         )
 
     def effective(self) -> list[tuple[str, str]]:
@@ -287,6 +305,8 @@ class Settings:
             ("MASH_METRICS_TOKEN", "***" if self.metrics_token else "(unset: managers' and admins' tokens only)"),
             ("MASH_TOKEN_DAYS", str(self.token_days) if self.token_days else "0 (tokens never expire)"),
             ("MASH_PROXY_COUNT", str(self.proxy_count)),
+            ("MASH_RATE_LIMIT", self.rate_limit),
+            ("MASH_FAILED_AUTH_LIMIT", self.failed_auth_limit),
         ]
         return rows
 

@@ -1,0 +1,56 @@
+"""Rate limits per client (flask-limiter): on every request, and more strictly on failed authentication.
+
+The counters live in Redis when `REDIS_URL` is set (shared by every web process) and in memory otherwise. The
+client is its address as `MASH_PROXY_COUNT` proxies report it. A client over a limit gets `429` as problem+json
+with `Retry-After`. Health checks, metrics and static assets are not limited. While Redis does not answer, each
+process counts in its own memory rather than refuse requests.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from flask_limiter import ApplicationLimit, Limiter
+from flask_limiter.util import get_remote_address
+
+from mash.settings import Settings
+
+UNLIMITED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+STATIC_PREFIXES = ("/assets/", "/api/v1/docs/assets/")
+
+
+def storage_uri(redis_url: str | None) -> str:
+    """Return where the counters are kept: the service's Redis when configured, else this process's memory."""
+    if not redis_url:
+        return "memory://"
+    return "redis+unix://" + redis_url.removeprefix("unix://") if redis_url.startswith("unix://") else redis_url
+
+
+def _unlimited() -> bool:
+    return request.path in UNLIMITED_PATHS or request.path.startswith(STATIC_PREFIXES)
+
+
+def _authentication_failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Limit every client's requests, and its failed authentications more strictly."""
+    limiter = Limiter(
+        key_func=get_remote_address,
+        storage_uri=storage_uri(settings.redis_url),
+        headers_enabled=True,
+        key_prefix="mash-limits",
+        swallow_errors=True,  # Redis down must not stop the front door: the limits fall back to memory meanwhile
+        in_memory_fallback_enabled=True,
+        application_limits=[
+            ApplicationLimit(settings.rate_limit, scope="requests", exempt_when=_unlimited),
+            ApplicationLimit(
+                settings.failed_auth_limit,
+                scope="failed-authentication",
+                exempt_when=_unlimited,
+                deduct_when=_authentication_failed,
+            ),
+        ],
+    )
+    limiter.init_app(app)
+    app.extensions["mash.limiter"] = limiter
