@@ -1,7 +1,8 @@
 """The bare floors the benchmarks compare our code with: the least the same work could cost on this stack.
 
-`create_app()` builds one small Flask app, served by gunicorn as `benchmarks.floors:create_app()` from the
-repository root. Its routes add one layer at a time, as in STACK-FACTS.md:
+`create_app()` builds one small Flask app, served by gunicorn as `floors:create_app()` from the repository root
+with benchmarks/ on its path (pysbd, which medspaCy needs, installs a package named `benchmarks`). Its routes add one
+layer at a time:
 
 - `GET /hello`: Flask hello world.
 - `POST /validate`: + `ContactCreateSchema().load()` of the JSON body (our public schema, nothing else of ours).
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine, Table
 
 FLOOR_QUEUE = "floor"
-NOOP_JOB = "benchmarks.floors.noop"
+NOOP_JOB = "floors.noop"  # benchmarks/ on the worker's PYTHONPATH (see above)
 
 
 def noop(*_args: Any) -> None:

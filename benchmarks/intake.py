@@ -55,7 +55,7 @@ from mash.db import make_engine
 from mash.services import screening
 from mash.settings import Settings
 
-FLOOR_APP = "benchmarks.floors:create_app()"
+FLOOR_APP = "floors:create_app()"
 OUR_APP = "wsgi:app"
 CONTACTS = "/api/v1/contacts"
 READ_SAMPLE = 200

@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
+from itertools import count
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from typing import Any
 import floors
 import requests
 from _common import (
+    ENGLISH_NHS_NUMBERS,
     Gunicorn,
     add_service_arguments,
     clean_environment,
@@ -47,6 +49,7 @@ from _common import (
 )
 
 TARGET_P99_MS = 50.0
+BLOCKS = count()  # a block of a million NHS numbers for each paced run
 SENDERS = 16
 COLUMNS = (
     ("case", "case"),
@@ -66,7 +69,11 @@ class Paced:
     """What one paced run saw: the latency of every request from when it was due, and the failures."""
 
     latencies_ms: list[float]
-    errors: int
+    failures: dict[str, int]
+
+    @property
+    def errors(self) -> int:
+        return sum(self.failures.values())
 
     def percentile(self, share: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -76,10 +83,13 @@ class Paced:
 def paced_posts(
     url: str, template: str, headers: Mapping[str, str], rate: float, seconds: float, tag: str, idempotent: bool
 ) -> Paced:
-    """POST a fresh contact every 1/rate seconds for `seconds`; time each from when it was due to be sent."""
+    """POST a fresh contact every 1/rate seconds for `seconds`; time each from when it was due to be sent.
+
+    Each case's children have NHS numbers of their own (a block per tag), so no contact repeats another's child.
+    """
     due: queue.Queue[tuple[int, float] | None] = queue.Queue()
     latencies: list[float] = []
-    errors = [0]
+    failures: dict[str, int] = {}
     lock = threading.Lock()
 
     def sender() -> None:
@@ -87,7 +97,7 @@ def paced_posts(
         while (item := due.get()) is not None:
             n, at = item
             time.sleep(max(0.0, at - time.perf_counter()))
-            values, _ = slot_values(tag, n)
+            values, _ = slot_values(tag, first + n * 3)
             extra = {"Idempotency-Key": str(uuid.uuid4())} if idempotent else {}
             try:
                 response = session.post(
@@ -96,14 +106,16 @@ def paced_posts(
                     headers={"Content-Type": "application/json", **headers, **extra},
                     timeout=30,
                 )
-                failed = response.status_code != 201
-            except requests.RequestException:
-                failed = True
+                failure = None if response.status_code == 201 else str(response.status_code)
+            except requests.RequestException as exc:
+                failure = type(exc).__name__
             elapsed = (time.perf_counter() - at) * 1000
             with lock:
                 latencies.append(elapsed)
-                errors[0] += failed
+                if failure:
+                    failures[failure] = failures.get(failure, 0) + 1
 
+    first = ENGLISH_NHS_NUMBERS + next(BLOCKS) * 1_000_000
     threads = [threading.Thread(target=sender, daemon=True) for _ in range(SENDERS)]
     for thread in threads:
         thread.start()
@@ -115,7 +127,7 @@ def paced_posts(
         due.put(None)
     for thread in threads:
         thread.join()
-    return Paced(latencies, errors[0])
+    return Paced(latencies, failures)
 
 
 def _row(case: str, rate: float, paced: Paced) -> dict[str, Any]:
@@ -129,6 +141,7 @@ def _row(case: str, rate: float, paced: Paced) -> dict[str, Any]:
         "p99_ms": round(p99, 1),
         "max_ms": round(max(paced.latencies_ms), 1),
         "errors": paced.errors,
+        "failures": paced.failures,
         "under_target": p99 < TARGET_P99_MS,
     }
 
@@ -154,11 +167,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         for database_url in (f"sqlite:///{folder / 'floor.sqlite3'}", postgres_url):
             floors.create_schema(database_url)
         floor_sqlite = clean_environment({"BENCH_DATABASE_URL": f"sqlite:///{folder / 'floor.sqlite3'}"})
-        with Gunicorn("benchmarks.floors:create_app()", floor_sqlite, "/hello", folder / "floor-sqlite.log") as server:
+        with Gunicorn("floors:create_app()", floor_sqlite, "/hello", folder / "floor-sqlite.log") as server:
             paced = paced_posts(f"{server.url}/insert", template, {}, 20, seconds, "FLOOR-S", False)
             rows.append(_row("floor: Core INSERT, SQLite", 20, paced))
         floor_postgres = clean_environment({"BENCH_DATABASE_URL": postgres_url, "BENCH_REDIS_URL": arguments.redis})
-        with Gunicorn("benchmarks.floors:create_app()", floor_postgres, "/hello", folder / "floor-pg.log") as server:
+        with Gunicorn("floors:create_app()", floor_postgres, "/hello", folder / "floor-pg.log") as server:
             paced = paced_posts(f"{server.url}/insert-enqueue", template, {}, 50, seconds, "FLOOR-P", False)
             rows.append(_row("floor: Core INSERT + RQ enqueue, PostgreSQL", 50, paced))
         deployments = (

@@ -4,7 +4,7 @@ Run from the repository root: `.venv/bin/python benchmarks/screening_jobs.py [--
 PostgreSQL and Redis on 127.0.0.1; uses a database `mash_bench` (created and dropped here) and one Redis
 database index (9 unless told otherwise; flushed afterwards).
 
-Floors, in the same run: N no-op jobs (`benchmarks.floors.noop`, JSON serializer) enqueued on an idle
+Floors, in the same run: N no-op jobs (`floors.noop`, JSON serializer) enqueued on an idle
 `rq worker` of each class, 1 and 2 processes: `SimpleWorker` runs jobs in the worker process, the default
 `Worker` forks a work-horse per job. Timed from the first enqueue to the last job in the finished registry.
 
@@ -138,7 +138,7 @@ def time_rq_floor(redis: Redis, redis_url: str, worker_class: str, processes: in
     """Time `jobs` no-op jobs on idle `rq worker` processes of one class."""
     command = rq_worker_command(redis_url, worker_class, [FLOOR_QUEUE])
     queue = Queue(FLOOR_QUEUE, connection=redis, serializer=JSONSerializer)
-    with worker_processes(command, clean_environment({}), processes, redis):
+    with worker_processes(command, clean_environment({"PYTHONPATH": str(REPO / "benchmarks")}), processes, redis):
         started = time.perf_counter()
         for number in range(jobs):
             queue.enqueue(NOOP_JOB, number)

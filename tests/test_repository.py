@@ -5,7 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-READ_BY_USERS = ("README.md", "docs", "mash", "schemas", "workers", "integrations", "compose.yaml", "Dockerfile")
+READ_BY_USERS = (
+    "README.md",
+    "docs",
+    "mash",
+    "schemas",
+    "workers",
+    "integrations",
+    "benchmarks",
+    "compose.yaml",
+    "Dockerfile",
+)
 
 
 def test_no_file_users_read_points_outside_the_repository() -> None:
