@@ -23,9 +23,9 @@ import tempfile
 import threading
 import time
 import uuid
-from itertools import count
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
 from typing import Any
 
