@@ -8,6 +8,7 @@ from typing import Any
 import requests
 
 from integrations.base import PartnerRejected, PartnerUnavailable, Timeout
+from integrations.urls import safe_for_personal_data
 
 AGENCY = "notification"
 SIGNATURE_HEADER = "X-MASH-Signature"
@@ -22,8 +23,8 @@ class WebhookNotifier:
     """Posts a JSON message to one partner webhook; a failure raises a typed error for the caller to retry."""
 
     def __init__(self, url: str, secret: str, *, timeout: Timeout = (3.05, 10.0)) -> None:
-        if not url.startswith(("http://", "https://")):
-            raise ValueError("a webhook URL must be http or https")
+        if not safe_for_personal_data(url):
+            raise ValueError("a webhook URL must be https:// (plain http:// only to 127.0.0.1 or localhost)")
         self.url = url
         self.secret = secret
         self.timeout = timeout

@@ -15,6 +15,7 @@ import limits
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from integrations.urls import safe_for_personal_data
 from mash.screening.clock import Timescale
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/mash.sqlite3"
@@ -166,7 +167,10 @@ def _metrics_token(env: Mapping[str, str]) -> str | None:
 
 def _partner(env: Mapping[str, str], agency: str) -> PartnerSettings:
     name = f"MASH_{agency.upper()}_URL"
-    url = _url(env, name, ("http", "https"), f"https://{agency}-mash.example.gov.uk/api")
+    example = f"https://{agency}-mash.example.gov.uk/api"
+    url = _url(env, name, ("http", "https"), example)
+    if url is not None and not safe_for_personal_data(url):
+        raise SettingError(name, repr(_masked_url(url)), "must be https:// (plain http:// only to 127.0.0.1)", example)
     return PartnerSettings(url, (env.get(f"MASH_{agency.upper()}_TOKEN") or "").strip() or None)
 
 

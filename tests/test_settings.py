@@ -27,6 +27,8 @@ BAD = [
     ("MASH_JOB_RETRY_INTERVALS", "5;30", "separated by commas"),
     ("MASH_PARTNER_TIMEOUT_SECONDS", "-1", "above 0"),
     ("MASH_POLICE_URL", "police.example", "must start with http://"),
+    ("MASH_HEALTH_URL", "http://fhir.nhs.example/R4", "must be https://"),
+    ("MASH_EDUCATION_URL", "http://10.0.0.8/api", "must be https://"),
     ("MASH_LOG_LEVEL", "loud", "not one of"),
     ("MASH_RULEBOOK", "/no/such/rulebook.yaml", "no such file"),
     ("MASH_MAX_BODY_BYTES", "12", "at least 1024"),
