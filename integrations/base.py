@@ -298,6 +298,10 @@ class PartnerHttp:
         """POST a JSON body to path and return the parsed JSON answer."""
         return self._call("POST", path, parse, json=body)
 
+    def post_form(self, path: str, form: dict[str, str], parse: Callable[[object], T]) -> T:
+        """POST a form (application/x-www-form-urlencoded) to path and return the parsed JSON answer."""
+        return self._call("POST", path, parse, data=form)
+
     def close(self) -> None:
         """Close pooled connections."""
         self._session.close()

@@ -40,7 +40,7 @@ from integrations.validation import (
     required,
 )
 
-PATIENT_SEARCH_PATH = "/fhir/Patient"
+PATIENT_SEARCH_PATH = "/fhir/Patient/_search"  # FHIR search by POST: personal details never in a URL
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 CPIS_EXTENSION_URL = "https://fhir.nhs.uk/StructureDefinition/Extension-CPIS-Flag"
 CPIS_FLAGS = ("child_protection_plan", "looked_after")
@@ -76,7 +76,7 @@ class HealthClient(HttpPartnerClient):
             }
         else:
             raise SubjectIncomplete(self.agency, "a health check needs an NHS number, or full name and date of birth")
-        patients = self._http.get(
+        patients = self._http.post_form(
             PATIENT_SEARCH_PATH, params, partial(_parse_bundle, expected_nhs_number=subject.nhs_number)
         )
         return _summarise(patients)

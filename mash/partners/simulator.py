@@ -3,6 +3,7 @@
 Partner routes (each needs `Authorization: Bearer <token>`; any token unless `tokens` is given):
     POST /police/v1/person-checks        police incidents and warning markers
     GET  /fhir/Patient                   FHIR R4 Patient search (identifier, or family + given + birthdate)
+    POST /fhir/Patient/_search           the same search as a form body, as the service sends it
     POST /education/v1/pupil-searches    school, attendance, exclusions, SEN
 
 Test routes (no token):
@@ -168,6 +169,12 @@ def create_simulator_app(
         base_url = request.host_url.rstrip("/")
         return _answer(state, "health", lambda: state.records.patient_bundle(request.args, base_url))
 
+    @app.post("/fhir/Patient/_search")
+    def fhir_patients_by_post() -> Response:
+        """Answer a FHIR Patient search sent as a form, as the service sends it (no personal data in the URL)."""
+        base_url = request.host_url.rstrip("/")
+        return _answer(state, "health", lambda: state.records.patient_bundle(request.form, base_url))
+
     @app.post("/education/v1/pupil-searches")
     def pupil_searches() -> Response:
         """Answer an education pupil search."""
@@ -212,6 +219,7 @@ def _answer(state: SimulatorState, agency: str, build: Callable[[], dict[str, ob
             "method": request.method,
             "path": request.path,
             "query": request.args.to_dict(),
+            "form": request.form.to_dict(),
             "json": request.get_json(silent=True),
             "authorised": state.authorised(request.headers.get("Authorization")),
             "mode": behaviour.mode,

@@ -1,4 +1,5 @@
 from datetime import date
+from urllib.parse import urlencode
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -53,9 +54,14 @@ def test_search_by_nhs_number_reports_gp_and_cp_is_flag(
 ) -> None:
     httpserver.expect_request(
         PATIENT_SEARCH_PATH,
-        method="GET",
-        query_string={"identifier": f"{NHS_NUMBER_SYSTEM}|{NHS_NUMBER}"},
-        headers={"Authorization": "Bearer nhs-token", "Accept": "application/fhir+json"},
+        method="POST",
+        query_string="",
+        data=urlencode({"identifier": f"{NHS_NUMBER_SYSTEM}|{NHS_NUMBER}"}),
+        headers={
+            "Authorization": "Bearer nhs-token",
+            "Accept": "application/fhir+json",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
     ).respond_with_json(bundle(patient(flag="child_protection_plan")), content_type="application/fhir+json")
 
     result = client.check(child)
@@ -73,7 +79,10 @@ def test_search_by_nhs_number_reports_gp_and_cp_is_flag(
 
 def test_search_by_name_and_birth_date_without_an_nhs_number(httpserver: HTTPServer, client: HealthClient) -> None:
     httpserver.expect_request(
-        PATIENT_SEARCH_PATH, query_string={"family": "Murphy", "given": "Ciara", "birthdate": "2009-03-17"}
+        PATIENT_SEARCH_PATH,
+        method="POST",
+        query_string="",
+        data=urlencode({"family": "Murphy", "given": "Ciara", "birthdate": "2009-03-17"}),
     ).respond_with_json(bundle(patient(OTHER_NHS_NUMBER, flag="looked_after")))
 
     result = client.check(Subject(first_name=" Ciara ", last_name="Murphy", date_of_birth=date(2009, 3, 17)))

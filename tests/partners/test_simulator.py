@@ -81,7 +81,9 @@ def test_health_finds_a_child_protection_plan_by_nhs_number(simulator: Simulator
 
     assert result.facts["cp_is_flag"] == "child_protection_plan"
     assert result.facts["registered_gp"] == "Elmfield Medical Practice"
-    assert simulator.requests()[0]["query"] == {"identifier": "https://fhir.nhs.uk/Id/nhs-number|9990010005"}
+    [search] = simulator.requests()
+    assert (search["method"], search["query"]) == ("POST", {})
+    assert search["form"] == {"identifier": "https://fhir.nhs.uk/Id/nhs-number|9990010005"}
 
 
 def test_health_finds_a_looked_after_child_by_name_and_birth_date(simulator: Simulator) -> None:
@@ -90,7 +92,9 @@ def test_health_finds_a_looked_after_child_by_name_and_birth_date(simulator: Sim
     assert result.found
     assert result.facts["cp_is_flag"] == "looked_after"
     assert isinstance(result.facts["nhs_number"], str)
-    assert simulator.requests()[0]["query"] == {"family": "Murphy", "given": "Ciara", "birthdate": "2009-03-17"}
+    [search] = simulator.requests()
+    assert (search["method"], search["query"]) == ("POST", {})
+    assert search["form"] == {"family": "Murphy", "given": "Ciara", "birthdate": "2009-03-17"}
 
 
 def test_health_reports_two_children_of_the_same_name_and_birth_date_as_ambiguous(simulator: Simulator) -> None:
