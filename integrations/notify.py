@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import time
 from typing import Any
 
 import requests
@@ -12,11 +13,30 @@ from integrations.urls import safe_for_personal_data
 
 AGENCY = "notification"
 SIGNATURE_HEADER = "X-MASH-Signature"
+REPLAY_WINDOW_SECONDS = 300
 
 
-def sign(secret: str, body: bytes) -> str:
-    """Return the signature a partner checks: HMAC-SHA256 of the exact body, hex, prefixed `sha256=`."""
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+def _digest(secret: str, timestamp: int, body: bytes) -> str:
+    return hmac.new(secret.encode("utf-8"), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    """Return the signature header's value: `t=<Unix seconds>,sha256=<hex>`, the HMAC-SHA256 of the time stamp, a
+    full stop and the exact body, so that a captured message cannot be sent again later as a fresh one."""
+    return f"t={timestamp},sha256={_digest(secret, timestamp, body)}"
+
+
+def verify(secret: str, header: str, body: bytes, *, now: float, tolerance: int = REPLAY_WINDOW_SECONDS) -> bool:
+    """Check a signature header as a partner should: the HMAC matches, and the time stamp is within `tolerance`
+    seconds of `now` (a message replayed later, or signed for another body or time, is refused)."""
+    fields = dict(part.partition("=")[::2] for part in header.split(","))
+    try:
+        timestamp = int(fields.get("t", ""))
+    except ValueError:
+        return False
+    if abs(now - timestamp) > tolerance:
+        return False
+    return hmac.compare_digest(fields.get("sha256", ""), _digest(secret, timestamp, body))
 
 
 class WebhookNotifier:
@@ -34,7 +54,7 @@ class WebhookNotifier:
         body = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         headers = {
             "Content-Type": "application/json",
-            SIGNATURE_HEADER: sign(self.secret, body),
+            SIGNATURE_HEADER: sign(self.secret, body, int(time.time())),
             "Idempotency-Key": idempotency_key,
         }
         try:

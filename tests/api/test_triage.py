@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from flask.testing import FlaskClient
 from pytest_httpserver import HTTPServer
 from sqlalchemy import text
 
+from integrations.notify import verify
 from mash.services import feedback as feedback_service
 from tests.api.helpers import AMBER, GREEN, RED, contact, post_contact, post_json
 
@@ -208,14 +210,11 @@ def test_feedback_is_delivered_to_the_partner_webhook(
     assert len(httpserver.log) == 1
     request, _ = httpserver.log[0]
     assert request.get_json()["outcome"] == "nfa"
-    assert request.headers["X-MASH-Signature"] == feedback_service_sign(secret, request.get_data())
+    signature = request.headers["X-MASH-Signature"]
+    assert verify(secret, signature, request.get_data(), now=time.time())
+    assert not verify(secret, signature, request.get_data(), now=time.time() + 301)
+    assert not verify(secret, signature, request.get_data() + b" ", now=time.time())
     assert client.get("/api/v1/feedback/overdue", headers=_manager(app)).get_json()["items"] == []
-
-
-def feedback_service_sign(secret: str, body: bytes) -> str:
-    from integrations.notify import sign
-
-    return sign(secret, body)
 
 
 def _manager(app: Flask) -> dict[str, str]:
