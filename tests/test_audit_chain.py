@@ -66,7 +66,7 @@ def test_a_deleted_event_is_named(app: Flask, settings: Settings, audited: list[
 
 
 def test_a_rehashed_edit_still_breaks_the_next_link(app: Flask, settings: Settings, audited: list[str]) -> None:
-    _tamper(app, "UPDATE audit_events SET hash = 'f' || substr(hash, 2) WHERE id = :id", id=audited[1])
+    _tamper(app, "UPDATE audit_events SET hash = 'x' || substr(hash, 2) WHERE id = :id", id=audited[1])
     done = run(settings, "audit", "verify")
     assert done.returncode == 1
     assert f"broken at event 2 (id {audited[1]})" in done.stderr
