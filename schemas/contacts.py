@@ -35,7 +35,10 @@ class ReferrerSchema(Schema):
     name = Name(NAME, required=True)
     role = Text(NAME, allow_none=True)
     organisation = Text(NAME, allow_none=True)
-    agency_type = fields.String(required=True, validate=one_of(AGENCY_TYPES))
+    agency_type = fields.String(
+        validate=one_of(AGENCY_TYPES),
+        metadata={"description": "Required from staff; a partner's comes from its account (a different one is a 422)."},
+    )
     email = fields.Email(allow_none=True, validate=validate.Length(max=320))
     phone = Text(40, allow_none=True)
     external_reference = Text(NAME, allow_none=True)
@@ -140,7 +143,30 @@ class ContactPartnerSchema(Schema):
     reference = fields.String()
     status = fields.String()
     received_at = fields.AwareDateTime()
+    external_reference = fields.String(allow_none=True)
     feedback = fields.Nested(FeedbackSchema, allow_none=True)
+
+
+class InformationCreateSchema(Schema):
+    """Information a referrer or staff add to a contact after it arrived."""
+
+    text = Text(required=True)
+    indicators = fields.List(
+        fields.String(validate=one_of(CONCERN_INDICATORS)),
+        load_default=list,
+        validate=validate.Length(max=len(CONCERN_INDICATORS)),
+    )
+
+
+class InformationSchema(Schema):
+    """Information added to a contact, kept beside what was first received."""
+
+    id = fields.String()
+    text = fields.String()
+    indicators = fields.List(fields.String(validate=one_of(CONCERN_INDICATORS)))
+    added_at = fields.AwareDateTime()
+    role = fields.String()
+    organisation = fields.String()
 
 
 class ReasonSchema(Schema):
@@ -233,11 +259,13 @@ class ContactStaffSchema(Schema):
     received_at = fields.AwareDateTime()
     acknowledged_at = fields.AwareDateTime()
     submitted_by_organisation = fields.String()
+    external_reference = fields.String(allow_none=True)
     source_code = fields.String()
     referrer = fields.Nested(ReferrerSchema)
     children = fields.List(fields.Nested(ChildReadSchema))
     adults = fields.List(fields.Nested(AdultSchema))
     concerns = fields.Nested(ConcernsSchema)
+    information = fields.List(fields.Nested(InformationSchema))
     immediate_danger = fields.Boolean()
     consent = fields.Nested(ConsentSchema)
     recommendation = fields.Nested(RecommendationSchema, allow_none=True)
@@ -267,6 +295,7 @@ class ContactQuerySchema(Schema):
 
     status = fields.String(validate=one_of(CONTACT_STATUSES))
     agency_type = fields.String(validate=one_of(AGENCY_TYPES))
+    external_reference = fields.String(validate=validate.Length(min=1, max=200))
     received_from = UtcDateTime()
     received_to = UtcDateTime()
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
@@ -274,7 +303,16 @@ class ContactQuerySchema(Schema):
 
 
 class ContactPageSchema(Schema):
+    """A page of contacts: the staff summary for staff, the partner view for partners."""
+
     items = fields.List(fields.Nested(ContactSummarySchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class ContactPartnerPageSchema(Schema):
+    """A page of a partner's own contacts, newest first."""
+
+    items = fields.List(fields.Nested(ContactPartnerSchema))
     next_cursor = fields.String(allow_none=True)
 
 

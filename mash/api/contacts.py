@@ -1,23 +1,26 @@
-"""Contacts: partners submit them; partners and staff read them; staff list them."""
+"""Contacts: partners submit them, follow their own and add to them; staff read and list them all."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import jsonify, request
 
 from mash.api.auth import Resource, requires
 from mash.api.body import ApiBlueprint
-from mash.api.views import contact_view
+from mash.api.views import contact_view, partner_views, staff_summary
 from mash.problems import BadRequest
-from mash.services import contacts
+from mash.services import contacts, information
 from mash.services.callers import Permission
 from schemas.contacts import (
     ContactCreatedSchema,
     ContactCreateSchema,
     ContactPageSchema,
+    ContactPartnerPageSchema,
     ContactQuerySchema,
     ContactReadSchema,
+    InformationCreateSchema,
+    InformationSchema,
 )
 
 blp = ApiBlueprint("contacts", __name__, url_prefix="/api/v1/contacts", description="Contacts about children")
@@ -55,23 +58,12 @@ class Contacts(Resource):
     @blp.arguments(ContactQuerySchema, location="query")
     @blp.response(200, ContactPageSchema)
     def get(self, query: dict[str, Any]) -> Any:
-        """List contacts, newest first, with filters (staff)."""
+        """List contacts, newest first: staff see all with filters, a partner its own organisation's."""
         page = contacts.list_contacts(self.session, self.caller, **query)
-        return {
-            "items": [
-                {
-                    "id": c.id,
-                    "reference": c.reference,
-                    "status": c.status,
-                    "received_at": c.received_at,
-                    "agency_type": c.agency_type,
-                    "children_count": len(c.children),
-                    "categories": c.categories,
-                }
-                for c in page.items
-            ],
-            "next_cursor": page.next_cursor,
-        }
+        if self.caller.is_partner:
+            own = {"items": partner_views(self.session, page.items), "next_cursor": page.next_cursor}
+            return jsonify(ContactPartnerPageSchema().dump(own))
+        return {"items": [staff_summary(c) for c in page.items], "next_cursor": page.next_cursor}
 
 
 @blp.route("/<string:contact_id>")
@@ -82,3 +74,16 @@ class ContactById(Resource):
         """Read a contact: partners see its status and feedback, staff see all of it."""
         contact = contacts.get_contact(self.session, self.caller, contact_id)
         return contact_view(self.session, self.caller, contact)
+
+
+@blp.route("/<string:contact_id>/information")
+class ContactInformation(Resource):
+    @requires(Permission.ADD_INFORMATION)
+    @blp.arguments(InformationCreateSchema)
+    @blp.response(201, InformationSchema)
+    def post(self, payload: dict[str, Any], contact_id: str) -> Any:
+        """Add information to a contact (its referring organisation, or staff); it is screened again."""
+        added = information.add_information(
+            self.session, self.caller, contact_id, payload["text"], payload["indicators"]
+        )
+        return information.information_fields(added), 201, {"Location": f"/api/v1/contacts/{contact_id}"}

@@ -200,12 +200,21 @@ def _views(spec: dict[str, Any]) -> None:
                 "x-extensible-enum": ["received", "awaiting_decision", "decided", "closed", "screening_failed"],
             },
             "received_at": {"type": "string", "format": "date-time", "description": "When it was received."},
+            "external_reference": {
+                "type": ["string", "null"],
+                "description": "The partner's own reference for the contact, as it sent it; null if none.",
+            },
             "feedback": {
                 "anyOf": [{"$ref": "#/components/schemas/Feedback"}, {"type": "null"}],
                 "description": "What was decided, once the referrer has been told; null until then.",
             },
         },
-        "required": ["id", "reference", "status", "received_at", "feedback"],
+        "required": ["id", "reference", "status", "received_at", "external_reference", "feedback"],
+    }
+    schemas["ContactPage"]["properties"]["items"]["items"] = {
+        "anyOf": [{"$ref": "#/components/schemas/ContactSummary"}, {"$ref": "#/components/schemas/ContactPartnerView"}],
+        "description": "The staff summary for staff roles; the partner view, of its own organisation's contacts, for "
+        "partners.",
     }
     text = json.dumps(spec["paths"]).replace(
         '"#/components/schemas/ContactRead"', '"#/components/schemas/ContactStaffView"'

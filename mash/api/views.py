@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from mash.db import read_only
-from mash.models import Contact, Decision, Oversight, Recommendation
+from mash.models import Contact, Decision, Feedback, Oversight, Recommendation
 from mash.services import audit, decisions, feedback, flags, matching, screening, sharing
 from mash.services.callers import Caller, Permission
+from mash.services.information import information_fields
 
 CHILD_FIELDS = (
     "id",
@@ -40,17 +41,42 @@ def _feedback(session: Session, contact_id: str) -> dict[str, Any] | None:
     return {"outcome": item.outcome, "decided_at": item.decided_at, "message": item.message}
 
 
-def partner_view(session: Session, contact: Contact) -> dict[str, Any]:
-    """Return what the referring organisation may read: status, and feedback once decided."""
-    with session.begin():
-        read_only(session)
-        told = _feedback(session, contact.id)
+def _partner_fields(contact: Contact, told: Feedback | None) -> dict[str, Any]:
     return {
         "id": contact.id,
         "reference": contact.reference,
         "status": contact.status,
         "received_at": contact.received_at,
-        "feedback": told,
+        "external_reference": contact.external_reference,
+        "feedback": (
+            {"outcome": told.outcome, "decided_at": told.decided_at, "message": told.message} if told else None
+        ),
+    }
+
+
+def partner_view(session: Session, contact: Contact) -> dict[str, Any]:
+    """Return what the referring organisation may read: status, and feedback once decided."""
+    return partner_views(session, [contact])[0]
+
+
+def partner_views(session: Session, listed: list[Contact]) -> list[dict[str, Any]]:
+    """Return the partner view of each of the organisation's contacts, with the feedback meant for it."""
+    with session.begin():
+        read_only(session)
+        told = feedback.latest_for_each(session, [contact.id for contact in listed])
+    return [_partner_fields(contact, told.get(contact.id)) for contact in listed]
+
+
+def staff_summary(contact: Contact) -> dict[str, Any]:
+    """Return one row of the staff list of contacts."""
+    return {
+        "id": contact.id,
+        "reference": contact.reference,
+        "status": contact.status,
+        "received_at": contact.received_at,
+        "agency_type": contact.agency_type,
+        "children_count": len(contact.children),
+        "categories": contact.categories,
     }
 
 
@@ -127,6 +153,7 @@ def staff_view(session: Session, caller: Caller, contact: Contact) -> dict[str, 
         "received_at": contact.received_at,
         "acknowledged_at": contact.acknowledged_at,
         "submitted_by_organisation": contact.organisation,
+        "external_reference": contact.external_reference,
         "source_code": contact.source_code,
         "referrer": _pick(contact.referrer, REFERRER_FIELDS),
         "children": [{**_pick(child, CHILD_FIELDS), "matches": matches[child.id]} for child in contact.children],
@@ -139,6 +166,7 @@ def staff_view(session: Session, caller: Caller, contact: Contact) -> dict[str, 
             "strengths": contact.strengths,
             "needs": contact.needs,
         },
+        "information": [information_fields(added) for added in contact.information],
         "immediate_danger": contact.immediate_danger,
         "consent": {"status": contact.consent_status, "reason": contact.consent_reason},
         "recommendation": recommendation_fields(*found) if found else None,

@@ -2,7 +2,7 @@
 
 from mash.models.audit import AuditEvent
 from mash.models.casework import Allocation, CaseNote
-from mash.models.contact import Adult, Child, Contact, ReferenceCounter, Referrer
+from mash.models.contact import Adult, Child, Contact, ContactInformation, ReferenceCounter, Referrer
 from mash.models.flag import Flag, FlagEvent
 from mash.models.idempotency import IdempotencyRecord
 from mash.models.match import ChildMatch, MatchEvent
@@ -25,6 +25,7 @@ __all__ = [
     "ChildMatch",
     "Claim",
     "Contact",
+    "ContactInformation",
     "Decision",
     "Feedback",
     "Flag",

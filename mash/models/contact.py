@@ -48,6 +48,9 @@ class Contact(Base):
     adults: Mapped[list[Adult]] = orm.relationship(
         back_populates="contact", order_by="Adult.position", cascade="all, delete-orphan"
     )
+    information: Mapped[list[ContactInformation]] = orm.relationship(
+        back_populates="contact", order_by="ContactInformation.added_at", cascade="all, delete-orphan"
+    )
 
 
 class Referrer(Base):
@@ -110,6 +113,23 @@ class Adult(Base):
     lives_with_child: Mapped[bool | None]
 
     contact: Mapped[Contact] = orm.relationship(back_populates="adults")
+
+
+class ContactInformation(Base):
+    """Information added to a contact after it arrived, kept beside the original and never overwriting it."""
+
+    __tablename__ = "contact_information"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    added_by_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    organisation: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    indicators: Mapped[list[str]] = mapped_column(JSONDocument)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    contact: Mapped[Contact] = orm.relationship(back_populates="information")
 
 
 class ReferenceCounter(Base):

@@ -25,6 +25,7 @@ class Permission(StrEnum):
 
     SIGNED_IN = "signed_in"
     SUBMIT_CONTACT = "submit_contact"
+    ADD_INFORMATION = "add_information"
     LIST_CONTACTS = "list_contacts"
     READ_CONTACT = "read_contact"
     READ_QUEUE = "read_queue"
@@ -73,7 +74,12 @@ PERMISSIONS: Final[Mapping[Permission, Grant]] = MappingProxyType(
         Permission.SUBMIT_CONTACT: _grant(
             (PARTNER, SCREENER, MANAGER), "Only partners, screeners and managers submit contacts."
         ),
-        Permission.LIST_CONTACTS: _grant(CASEWORK_ROLES, "The list of contacts is for MASH caseworkers."),
+        Permission.ADD_INFORMATION: _grant(
+            (PARTNER, SCREENER, MANAGER), "Only the referring partner, screeners and managers add information."
+        ),
+        Permission.LIST_CONTACTS: _grant(
+            (PARTNER, *CASEWORK_ROLES), "The list of contacts is for MASH caseworkers, and partners' own for them."
+        ),
         Permission.READ_CONTACT: _grant(
             (PARTNER, *CASEWORK_ROLES), "Administrators manage accounts and teams; they do not read children's records."
         ),

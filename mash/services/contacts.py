@@ -1,4 +1,4 @@
-"""Contacts: receive one from a referrer, read one back, list them for staff."""
+"""Contacts: receive one from a referrer, read one back, list them (staff: all; partners: their own)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from mash.db import read_only, utcnow
 from mash.enums import CIN_REFERRAL_SOURCE
 from mash.matching.keys import blocking_keys
 from mash.models import Adult, Child, Contact, Referrer
-from mash.problems import ContactNotFound, DuplicateContact
+from mash.problems import ContactNotFound, DuplicateContact, InvalidFields
 from mash.services import audit, cursors, idempotency, outbox
 from mash.services.callers import Caller, Permission
 from mash.services.references import next_reference
@@ -65,6 +65,27 @@ def duplicate_key(organisation: str, payload: dict[str, Any]) -> str | None:
     )
     material = json.dumps([_fold(organisation), _fold(external), children], ensure_ascii=False)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def from_account(caller: Caller, payload: dict[str, Any]) -> dict[str, Any]:
+    """Return the payload with a partner's agency type and organisation taken from its account, never the body."""
+    referrer = dict(payload["referrer"])
+    claimed = referrer.get("agency_type")
+    own = caller.agency_type if caller.is_partner else None
+    if own is not None and claimed is not None and claimed != own:
+        raise InvalidFields(
+            "The agency type comes from your account, not from the body.",
+            errors={"referrer.agency_type": [f"Your account's agency type is {own}: send {own} or leave it out."]},
+        )
+    if own is None and claimed is None:
+        raise InvalidFields(
+            "Say what kind of agency the referrer is.",
+            errors={"referrer.agency_type": ["Missing data for required field."]},
+        )
+    referrer["agency_type"] = own or claimed
+    if caller.is_partner and not referrer.get("organisation"):
+        referrer["organisation"] = caller.organisation
+    return {**payload, "referrer": referrer}
 
 
 def _build_contact(caller: Caller, payload: dict[str, Any], now: datetime, key: str | None) -> Contact:
@@ -134,6 +155,7 @@ def submit_contact(
 ) -> Submitted:
     """Store a contact with its screening pending, once, whatever the retries; acknowledge it."""
     caller.require(Permission.SUBMIT_CONTACT)
+    payload = from_account(caller, payload)
     held: idempotency.Claim | None = None
     if idempotency_key is not None:
         claimed = idempotency.claim(session, caller.organisation, idempotency_key, idempotency.request_hash(payload))
@@ -191,7 +213,12 @@ def _load(session: Session, contact_id: str) -> Contact | None:
     return session.execute(
         select(Contact)
         .where(Contact.id == contact_id)
-        .options(selectinload(Contact.children), selectinload(Contact.adults), selectinload(Contact.referrer))
+        .options(
+            selectinload(Contact.children),
+            selectinload(Contact.adults),
+            selectinload(Contact.referrer),
+            selectinload(Contact.information),
+        )
     ).scalar_one_or_none()
 
 
@@ -220,14 +247,19 @@ def list_contacts(
     *,
     status: str | None = None,
     agency_type: str | None = None,
+    external_reference: str | None = None,
     received_from: datetime | None = None,
     received_to: datetime | None = None,
     limit: int = 50,
     cursor: str | None = None,
 ) -> Page:
-    """List contacts, newest first, for staff; record that each listed contact was seen."""
+    """List contacts, newest first (a partner's own organisation's only); record that each listed one was seen."""
     caller.require(Permission.LIST_CONTACTS)
     query = select(Contact).options(selectinload(Contact.children))
+    if caller.is_partner:
+        query = query.where(Contact.organisation == caller.organisation)
+    if external_reference:
+        query = query.where(Contact.external_reference == external_reference)
     if status:
         query = query.where(Contact.status == status)
     if agency_type:

@@ -88,6 +88,19 @@ def latest_for(session: Session, contact_id: str) -> Feedback | None:
     ).scalar_one_or_none()
 
 
+def latest_for_each(session: Session, contact_ids: list[str]) -> dict[str, Feedback]:
+    """Return the newest feedback on each of some contacts that has any; call inside a transaction."""
+    found: dict[str, Feedback] = {}
+    if not contact_ids:
+        return found
+    rows = session.execute(
+        select(Feedback).where(Feedback.contact_id.in_(contact_ids)).order_by(Feedback.decided_at)
+    ).scalars()
+    for item in rows:
+        found[item.contact_id] = item
+    return found
+
+
 def send(session: Session, feedback_id: str, timeout: float) -> bool:
     """Deliver one feedback message by webhook; retryable failures raise, a refusal is recorded as failed."""
     with session.begin():

@@ -10,16 +10,11 @@ from mash.models import Contact
 from mash.screening.facts import ChildHistory
 from mash.screening.inputs import ChildInput, ContactInput, Suggestion
 from mash.services import matching
+from mash.services.suggestions import texts_of
 
 
 def contact_input(contact: Contact, suggestions: Iterable[Suggestion] = ()) -> ContactInput:
-    """Return what the rules read about a stored contact, with the suggestions nobody dismissed."""
-    texts = {
-        "summary": contact.summary,
-        "worries": contact.worries or "",
-        "strengths": contact.strengths or "",
-        "needs": contact.needs or "",
-    }
+    """Return what the rules read about a stored contact and what was added to it, with the suggestions kept."""
     caring = [adult for adult in contact.adults if adult.lives_with_child]
     return ContactInput(
         agency_type=contact.agency_type,
@@ -35,11 +30,11 @@ def contact_input(contact: Contact, suggestions: Iterable[Suggestion] = ()) -> C
             for child in contact.children
         ),
         categories=frozenset(contact.categories),
-        indicators=frozenset(contact.indicators),
+        indicators=frozenset(contact.indicators).union(*(added.indicators for added in contact.information)),
         immediate_danger=contact.immediate_danger,
         consent=contact.consent_status,
         adults_caring=len(caring) if contact.adults else None,
-        texts={name: text for name, text in texts.items() if text},
+        texts=texts_of(contact),
         suggestions=tuple(suggestions),
     )
 

@@ -41,6 +41,7 @@ def texts_of(contact: Contact) -> dict[str, str]:
         "worries": contact.worries or "",
         "strengths": contact.strengths or "",
         "needs": contact.needs or "",
+        "information": "\n\n".join(added.text for added in contact.information),
     }
     return {name: text for name, text in texts.items() if text.strip()}
 

@@ -84,7 +84,7 @@ def test_only_screeners_and_managers_receive_the_ledger_inside_the_contact(
 
 def test_a_partner_reads_only_the_partner_view(client: FlaskClient, partner: dict[str, str], contact_id: str) -> None:
     view = client.get(f"/api/v1/contacts/{contact_id}", headers=partner).get_json()
-    assert set(view) <= {"id", "reference", "status", "received_at", "feedback"}
+    assert set(view) <= {"id", "reference", "status", "received_at", "external_reference", "feedback"}
 
 
 def test_a_manager_may_not_sign_off_their_own_decision(

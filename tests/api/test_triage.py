@@ -195,7 +195,7 @@ def test_partner_sees_feedback_without_family_details(client: FlaskClient, partn
     assert seen["feedback"]["outcome"] == "early_help"
     assert "early help" in seen["feedback"]["message"]
     assert "Amira" not in seen["feedback"]["message"] and "Sara" not in seen["feedback"]["message"]
-    assert set(seen) == {"id", "reference", "status", "received_at", "feedback"}
+    assert set(seen) == {"id", "reference", "status", "received_at", "external_reference", "feedback"}
 
 
 def test_feedback_is_delivered_to_the_partner_webhook(

@@ -30,8 +30,8 @@ def test_only_managers_act_on_a_contact_another_user_holds() -> None:
     assert [role for role in ROLES if caller(role).may(Permission.ACT_ON_ANY_CLAIM)] == ["manager"]
 
 
-def test_partners_may_submit_and_read_but_not_list() -> None:
+def test_partners_may_submit_read_list_and_add_to_contacts_but_not_see_flags() -> None:
     partner = caller("partner")
     assert partner.may(Permission.SUBMIT_CONTACT) and partner.may(Permission.READ_CONTACT)
-    assert not partner.may(Permission.LIST_CONTACTS)
+    assert partner.may(Permission.LIST_CONTACTS) and partner.may(Permission.ADD_INFORMATION)
     assert not partner.may(Permission.READ_FLAGS)

@@ -1,0 +1,69 @@
+"""Information added to a contact after it arrived: kept beside the original, audited, and screened again."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from mash.db import utcnow
+from mash.enums import CONCERN_INDICATORS
+from mash.models import ContactInformation
+from mash.problems import ContactNotFound, InvalidFields
+from mash.services import audit, outbox
+from mash.services.callers import Caller, Permission
+from mash.services.contacts import lock_contact
+from mash.services.matching import RESCREEN_CONTACT
+
+MAX_TEXT = 20_000
+# A screening already under way may have read the words before the addition: screen again in every state before a
+# decision. A decided contact keeps its decision; staff see the addition on it.
+RESCREENED = ("received", "awaiting_decision", "screening_failed")
+
+
+def add_information(
+    session: Session, caller: Caller, contact_id: str, text: str, indicators: list[str] | None = None
+) -> ContactInformation:
+    """Add information to a contact the caller may see; a contact not yet decided is screened again."""
+    caller.require(Permission.ADD_INFORMATION)
+    words = (text or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not words:
+        errors["text"] = ["Enter the information you want to add."]
+    elif len(words) > MAX_TEXT:
+        errors["text"] = [f"Must be at most {MAX_TEXT:,} characters."]
+    unknown = sorted(set(indicators or []) - set(CONCERN_INDICATORS))
+    if unknown:
+        errors["indicators"] = [f"Not an indicator: {', '.join(unknown)}."]
+    if errors:
+        raise InvalidFields("Some of the information could not be accepted.", errors=errors)
+    now = utcnow()
+    with session.begin():
+        contact = lock_contact(session, contact_id)
+        if contact is None or (caller.is_partner and contact.organisation != caller.organisation):
+            raise ContactNotFound(f"No contact {contact_id} that you may see.")
+        added = ContactInformation(
+            contact_id=contact.id,
+            added_by_id=caller.user_id,
+            role=caller.role,
+            organisation=caller.organisation,
+            text=words,
+            indicators=list(dict.fromkeys(indicators or [])),
+            added_at=now,
+        )
+        session.add(added)
+        session.flush()
+        if contact.status in RESCREENED:
+            outbox.add(session, RESCREEN_CONTACT, contact.id, now=now)
+        audit.record(session, caller, "contact.information", [contact.id], at=now, detail={"information": added.id})
+    return added
+
+
+def information_fields(added: ContactInformation) -> dict[str, object]:
+    """Return an addition as the API shapes it."""
+    return {
+        "id": added.id,
+        "text": added.text,
+        "indicators": added.indicators,
+        "added_at": added.added_at,
+        "role": added.role,
+        "organisation": added.organisation,
+    }

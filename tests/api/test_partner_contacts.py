@@ -1,0 +1,107 @@
+"""Partners follow their own contacts: list them, find one by their own reference, add information to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.api.helpers import GREEN, URL, contact, post_contact, post_json
+from tests.conftest import count_rows
+
+
+def _page(client: FlaskClient, headers: dict[str, str], query: str = "") -> Any:
+    response = client.get(URL + query, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_a_partner_lists_only_its_own_organisations_contacts_newest_first(
+    client: FlaskClient, partner, other_partner, screener
+) -> None:
+    first = post_contact(client, partner, contact("CAD 1", **GREEN))
+    second = post_contact(client, partner, contact("CAD 2", **GREEN))
+    theirs = contact("SCH 1", **GREEN)
+    theirs["referrer"]["agency_type"] = "school"
+    post_contact(client, other_partner, theirs)
+    page = _page(client, partner)
+    assert [item["id"] for item in page["items"]] == [second, first]
+    assert set(page["items"][0]) == {"id", "reference", "status", "received_at", "external_reference", "feedback"}
+    assert page["items"][0]["external_reference"] == "CAD 2"
+    assert len(_page(client, screener)["items"]) == 3
+
+
+def test_a_partner_pages_through_its_contacts_with_a_cursor(client: FlaskClient, partner) -> None:
+    made = [post_contact(client, partner, contact(f"CAD {n}", **GREEN)) for n in range(3)]
+    first = _page(client, partner, "?limit=2")
+    rest = _page(client, partner, f"?limit=2&cursor={first['next_cursor']}")
+    assert [i["id"] for i in first["items"] + rest["items"]] == made[::-1]
+    assert rest["next_cursor"] is None
+
+
+def test_a_partner_finds_a_contact_by_its_own_reference(client: FlaskClient, partner, other_partner) -> None:
+    post_contact(client, partner, contact("CAD 7", **GREEN))
+    wanted = post_contact(client, partner, contact("CAD 8", **GREEN))
+    assert [i["id"] for i in _page(client, partner, "?external_reference=CAD%208")["items"]] == [wanted]
+    assert _page(client, other_partner, "?external_reference=CAD%208")["items"] == []
+
+
+def test_the_agency_type_comes_from_the_account(client: FlaskClient, partner, screener) -> None:
+    body = contact("CAD 9", **GREEN)
+    body["referrer"]["agency_type"] = "school"
+    refused = post_json(client, URL, partner, body)
+    assert refused.status_code == 422
+    assert refused.mimetype == "application/problem+json"
+    assert list(refused.get_json()["errors"]) == ["referrer.agency_type"]
+    del body["referrer"]["agency_type"]
+    del body["referrer"]["organisation"]
+    made = post_contact(client, partner, body)
+    staff = client.get(f"{URL}/{made}", headers=screener).get_json()
+    assert staff["referrer"]["agency_type"] == "police" and staff["source_code"] == "6"
+    assert staff["referrer"]["organisation"] == "Metropolitan Police"
+    assert staff["submitted_by_organisation"] == "Metropolitan Police"
+
+
+def test_staff_still_name_the_agency_type(client: FlaskClient, screener) -> None:
+    body = contact("PHONE 1", **GREEN)
+    del body["referrer"]["agency_type"]
+    refused = post_json(client, URL, screener, body)
+    assert refused.status_code == 422
+    assert list(refused.get_json()["errors"]) == ["referrer.agency_type"]
+
+
+def test_added_information_is_kept_audited_and_screened_again(
+    app: Flask, client: FlaskClient, partner, screener, manager
+) -> None:
+    made = post_contact(client, partner, contact("CAD 10", **GREEN))
+    before = client.get(f"{URL}/{made}", headers=screener).get_json()
+    assert before["recommendation"]["rag"] == "green"
+    text = "Father came back to the house last night and threatened mother with a knife."
+    added = post_json(
+        client, f"{URL}/{made}/information", partner, {"text": text, "indicators": ["weapon_or_strangulation"]}
+    )
+    assert added.status_code == 201, added.get_json()
+    assert added.get_json()["text"] == text and added.get_json()["role"] == "partner"
+    after = client.get(f"{URL}/{made}", headers=screener).get_json()
+    assert [i["text"] for i in after["information"]] == [text]
+    assert after["concerns"]["indicators"] == before["concerns"]["indicators"]
+    assert after["recommendation"]["rag"] == "red"
+    assert after["recommendation"]["screened_at"] > before["recommendation"]["screened_at"]
+    history = client.get(f"{URL}/{made}/access-history", headers=manager).get_json()
+    assert "contact.information" in {event["action"] for event in history["items"]}
+    assert count_rows(app, "contact_information") == {"contact_information": 1}
+
+
+def test_another_organisation_cannot_add_information(client: FlaskClient, partner, other_partner, app) -> None:
+    made = post_contact(client, partner, contact("CAD 11", **GREEN))
+    refused = post_json(client, f"{URL}/{made}/information", other_partner, {"text": "Something else."})
+    assert refused.status_code == 404
+    assert count_rows(app, "contact_information") == {"contact_information": 0}
+
+
+def test_information_needs_words_and_known_indicators(client: FlaskClient, partner) -> None:
+    made = post_contact(client, partner, contact("CAD 12", **GREEN))
+    refused = post_json(client, f"{URL}/{made}/information", partner, {"text": "  ", "indicators": ["nonsense"]})
+    assert refused.status_code == 422
+    assert set(refused.get_json()["errors"]) == {"text", "indicators.0"}
