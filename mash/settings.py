@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from integrations.urls import safe_for_personal_data
+from mash.enums import OUTCOMES
 from mash.screening.clock import Timescale
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/mash.sqlite3"
@@ -99,6 +100,24 @@ def _timescales(env: Mapping[str, str], prefix: str, default: Mapping[str, str])
                 raise SettingError(name, repr(raw), "a timescale must be longer than nothing", f'"{spec}"')
         chosen[rag] = raw or spec
     return chosen
+
+
+def _outcomes(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if raw.lower() == "none":
+        return ()
+    values = tuple(dict.fromkeys(part.strip() for part in raw.split(",")))
+    unknown = [value for value in values if value not in OUTCOMES]
+    if unknown:
+        raise SettingError(
+            name,
+            repr(raw),
+            f"not an outcome: {', '.join(unknown)} (use {', '.join(OUTCOMES)}, or none)",
+            "nfa,signpost",
+        )
+    return values
 
 
 def _database_url(env: Mapping[str, str]) -> str:
@@ -224,6 +243,8 @@ class Settings:
     proxy_count: int = 0
     rate_limit: str = "600 per minute"
     failed_auth_limit: str = "20 per minute"
+    feedback_after_oversight: tuple[str, ...] = ("nfa",)
+    mash_phone: str = "020 7946 0000"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -268,6 +289,8 @@ class Settings:
             proxy_count=_whole(env, "MASH_PROXY_COUNT", base.proxy_count, minimum=0),
             rate_limit=_rate(env, "MASH_RATE_LIMIT", base.rate_limit),
             failed_auth_limit=_rate(env, "MASH_FAILED_AUTH_LIMIT", base.failed_auth_limit),
+            feedback_after_oversight=_outcomes(env, "MASH_FEEDBACK_AFTER_OVERSIGHT", base.feedback_after_oversight),
+            mash_phone=(env.get("MASH_PHONE") or "").strip() or base.mash_phone,
         )
 
     def effective(self) -> list[tuple[str, str]]:
@@ -302,6 +325,8 @@ class Settings:
             ("MASH_MAX_BODY_BYTES", str(self.max_body_bytes)),
             ("MASH_LOG_LEVEL", self.log_level),
             ("MASH_COUNCIL_NAME", self.council_name),
+            ("MASH_PHONE", self.mash_phone),
+            ("MASH_FEEDBACK_AFTER_OVERSIGHT", ",".join(self.feedback_after_oversight) or "none"),
             ("MASH_SESSION_IDLE_MINUTES", str(self.session_idle_minutes)),
             ("MASH_SESSION_MAX_HOURS", str(self.session_max_hours)),
             ("MASH_SIGN_IN_FAILURES", str(self.sign_in_failures)),

@@ -32,6 +32,7 @@ BAD = [
     ("MASH_LOG_LEVEL", "loud", "not one of"),
     ("MASH_RULEBOOK", "/no/such/rulebook.yaml", "no such file"),
     ("MASH_MAX_BODY_BYTES", "12", "at least 1024"),
+    ("MASH_FEEDBACK_AFTER_OVERSIGHT", "nfa,nothing", "not an outcome: nothing"),
 ]
 
 
@@ -49,6 +50,15 @@ def test_a_bad_setting_is_refused_naming_the_variable_the_problem_and_an_example
     message = str(caught.value)
     assert message.startswith(f"{name}=") and problem in message and f"(for example {name}=" in message
     assert "\n" not in message
+
+
+def test_feedback_waits_for_oversight_on_no_further_action_unless_told_otherwise() -> None:
+    assert Settings.from_env({}).feedback_after_oversight == ("nfa",)
+    assert Settings.from_env({"MASH_FEEDBACK_AFTER_OVERSIGHT": "nfa, signpost"}).feedback_after_oversight == (
+        "nfa",
+        "signpost",
+    )
+    assert Settings.from_env({"MASH_FEEDBACK_AFTER_OVERSIGHT": "none"}).feedback_after_oversight == ()
 
 
 def test_the_app_does_not_start_with_a_bad_setting(monkeypatch: pytest.MonkeyPatch) -> None:

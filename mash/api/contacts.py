@@ -61,7 +61,7 @@ class Contacts(Resource):
         """List contacts, newest first: staff see all with filters, a partner its own organisation's."""
         page = contacts.list_contacts(self.session, self.caller, **query)
         if self.caller.is_partner:
-            own = {"items": partner_views(self.session, page.items), "next_cursor": page.next_cursor}
+            own = {"items": partner_views(self.session, self.caller, page.items), "next_cursor": page.next_cursor}
             return jsonify(ContactPartnerPageSchema().dump(own))
         return {"items": [staff_summary(c) for c in page.items], "next_cursor": page.next_cursor}
 

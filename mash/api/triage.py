@@ -82,6 +82,7 @@ class ContactDecision(Resource):
             contact_id,
             data,
             caseload_cap=self.settings.caseload_cap,
+            feedback_after_oversight=self.settings.feedback_after_oversight,
         )
 
 

@@ -54,16 +54,14 @@ def _partner_fields(contact: Contact, told: Feedback | None) -> dict[str, Any]:
     }
 
 
-def partner_view(session: Session, contact: Contact) -> dict[str, Any]:
-    """Return what the referring organisation may read: status, and feedback once decided."""
-    return partner_views(session, [contact])[0]
+def partner_view(session: Session, caller: Caller, contact: Contact) -> dict[str, Any]:
+    """Return what the referring organisation may read: status, and feedback once the decision is final."""
+    return partner_views(session, caller, [contact])[0]
 
 
-def partner_views(session: Session, listed: list[Contact]) -> list[dict[str, Any]]:
+def partner_views(session: Session, caller: Caller, listed: list[Contact]) -> list[dict[str, Any]]:
     """Return the partner view of each of the organisation's contacts, with the feedback meant for it."""
-    with session.begin():
-        read_only(session)
-        told = feedback.latest_for_each(session, [contact.id for contact in listed])
+    told = feedback.shown_to(session, caller, [contact.id for contact in listed])
     return [_partner_fields(contact, told.get(contact.id)) for contact in listed]
 
 
@@ -183,4 +181,4 @@ def staff_view(session: Session, caller: Caller, contact: Contact) -> dict[str, 
 
 def contact_view(session: Session, caller: Caller, contact: Contact) -> dict[str, Any]:
     """Return the view of a contact that fits the caller's role."""
-    return partner_view(session, contact) if caller.is_partner else staff_view(session, caller, contact)
+    return partner_view(session, caller, contact) if caller.is_partner else staff_view(session, caller, contact)

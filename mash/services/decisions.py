@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -84,8 +85,12 @@ def decide(
     data: dict[str, Any],
     *,
     caseload_cap: int,
+    feedback_after_oversight: Collection[str],
 ) -> Decision:
-    """Record a screener's or manager's decision with its rationale; a differing one is marked as an override."""
+    """Record a screener's or manager's decision with its rationale; a differing one is marked as an override.
+
+    The referrer is told at once, unless the outcome is one whose feedback waits for a manager's sign-off.
+    """
     caller.require(Permission.DECIDE)
     now = utcnow()
     with session.begin():
@@ -119,7 +124,8 @@ def decide(
         session.flush()
         contact.status = "decided"
         session.execute(delete(Claim).where(Claim.contact_id == contact.id))
-        feedback.create_for(session, caller, contact, decision, now)
+        if decision.outcome not in feedback_after_oversight:
+            feedback.create_for(session, caller, contact, decision, now)
         audit.record(
             session,
             caller,
@@ -132,7 +138,8 @@ def decide(
 
 
 def oversee(session: Session, caller: Caller, contact_id: str, agree: bool, comment: str | None) -> Oversight:
-    """Record a manager's sign-off: agreeing closes the contact; disagreeing (with a comment) reopens the decision."""
+    """Record a manager's sign-off: agreeing closes the contact (and tells the referrer, if not yet told);
+    disagreeing (with a comment) reopens the decision."""
     caller.require(Permission.OVERSEE)
     if not agree and not (comment and comment.strip()):
         raise InvalidFields("Say why you disagree.", errors={"comment": ["Required when you disagree."]})
@@ -155,6 +162,8 @@ def oversee(session: Session, caller: Caller, contact_id: str, agree: bool, comm
         )
         session.add(oversight)
         contact.status = "closed" if agree else "awaiting_decision"
+        if agree and feedback.for_decision(session, latest.id) is None:
+            feedback.create_for(session, caller, contact, latest, now)
         audit.record(
             session,
             caller,

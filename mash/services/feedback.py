@@ -1,4 +1,9 @@
-"""Feedback to referrers: a templated message on each decision, shown to the partner and delivered by webhook."""
+"""Feedback to referrers: a templated message on each final decision, shown to the partner and sent by webhook.
+
+A decision is final when it is made, or, for the outcomes a council names (MASH_FEEDBACK_AFTER_OVERSIGHT, no
+further action by default), when a manager signs it off. Feedback by webhook is delivered when the partner's
+system accepts it; feedback in the portal is delivered when the portal (or the API) first shows it to a partner.
+"""
 
 from __future__ import annotations
 
@@ -60,9 +65,8 @@ def create_for(session: Session, caller: Caller, contact: Contact, decision: Dec
         decided_at=decision.decided_at,
         message=message_for(contact, decision.outcome),
         channel=channel,
-        status={"none": "not_required", "portal": "delivered", "webhook": "pending"}[channel],
+        status="not_required" if channel == "none" else "pending",
         due_by=WorkingCalendar().add_working_days(now, 1),
-        delivered_at=now if channel == "portal" else None,
     )
     session.add(item)
     session.flush()
@@ -88,16 +92,29 @@ def latest_for(session: Session, contact_id: str) -> Feedback | None:
     ).scalar_one_or_none()
 
 
-def latest_for_each(session: Session, contact_ids: list[str]) -> dict[str, Feedback]:
-    """Return the newest feedback on each of some contacts that has any; call inside a transaction."""
+def for_decision(session: Session, decision_id: str) -> Feedback | None:
+    """Return the feedback written for a decision, if any; call inside a transaction."""
+    return session.execute(select(Feedback).where(Feedback.decision_id == decision_id)).scalar_one_or_none()
+
+
+def shown_to(session: Session, caller: Caller, contact_ids: list[str]) -> dict[str, Feedback]:
+    """Return the newest feedback on each of some contacts; shown to a partner, portal feedback is delivered."""
     found: dict[str, Feedback] = {}
     if not contact_ids:
         return found
-    rows = session.execute(
-        select(Feedback).where(Feedback.contact_id.in_(contact_ids)).order_by(Feedback.decided_at)
-    ).scalars()
-    for item in rows:
-        found[item.contact_id] = item
+    now = utcnow()
+    with session.begin():
+        rows = session.execute(
+            select(Feedback).where(Feedback.contact_id.in_(contact_ids)).order_by(Feedback.decided_at)
+        ).scalars()
+        for item in rows:
+            found[item.contact_id] = item
+        if caller.is_partner:
+            unseen = [item for item in found.values() if item.channel == "portal" and item.status != "delivered"]
+            for item in unseen:
+                item.status, item.delivered_at = "delivered", now
+            if unseen:
+                audit.record(session, caller, "feedback.delivered", [item.contact_id for item in unseen], at=now)
     return found
 
 

@@ -119,13 +119,15 @@ def _record(reference: str, contact: Contact, answers: dict[str, Any]) -> Respon
         "team_id": answers["team_id"] or None,
         "children": [{"child_id": cid, "outcome": outcome} for cid, outcome in answers["outcomes"].items()],
     }
+    settings = current_app.config["MASH_SETTINGS"]
     try:
         decisions.decide(
             get_session(),
             current_caller(),
             contact.id,
             data,
-            caseload_cap=current_app.config["MASH_SETTINGS"].caseload_cap,
+            caseload_cap=settings.caseload_cap,
+            feedback_after_oversight=settings.feedback_after_oversight,
         )
     except Problem as problem:
         flash(problem.detail, "error:claim")

@@ -207,6 +207,8 @@ def test_feedback_is_delivered_to_the_partner_webhook(
     httpserver.expect_oneshot_request("/mash-feedback", method="POST").respond_with_data("ok")
     cid = post_contact(client, partner, contact("W1", **GREEN))
     decide(client, screener, cid, outcome="nfa", rag="green", rationale="No additional needs.")
+    assert httpserver.log == []  # no further action is final only once a manager signs it off
+    post_json(client, f"/api/v1/contacts/{cid}/oversight", _manager(app), {"agree": True, "comment": "Agreed."})
     assert len(httpserver.log) == 1
     request, _ = httpserver.log[0]
     assert request.get_json()["outcome"] == "nfa"
@@ -232,7 +234,7 @@ def test_undelivered_feedback_is_listed_for_managers(
     )
     httpserver.expect_request("/down").respond_with_data("no", status=410)
     cid = post_contact(client, partner, contact("W2", **GREEN))
-    decide(client, screener, cid, outcome="nfa", rag="green", rationale="No additional needs.")
+    decide(client, screener, cid, outcome="signpost", rag="green", rationale="Universal services will help.")
     with app.extensions["mash.engine"].begin() as conn:
         conn.execute(text("UPDATE feedback SET due_by = decided_at"))
     items = client.get("/api/v1/feedback/overdue", headers=manager).get_json()["items"]
