@@ -264,6 +264,7 @@ def test_a_screener_dismisses_a_fact_from_the_words_and_records_a_phone_answer(
     app, base = live
     school = make_person(app)("partner", "Ms Okafor", "Oakfield Primary School", "school")
     body = contact("W", categories=["school_attendance"])
+    body["referrer"]["agency_type"] = "school"  # a partner's agency type is its account's
     body["concerns"]["summary"] = "Liam (9) came in with a black eye. He would not say how it happened."
     reference = _submit(app, school, body)
     screener = make_person(app)("screener", "Sam Screener")
