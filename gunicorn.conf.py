@@ -12,8 +12,10 @@ import sys
 from typing import Any
 
 import gunicorn.http.wsgi
+import gunicorn.util
 
 from mash.logging import json_formatter
+from mash.serving import problem_reply
 from mash.settings import SettingError, Settings
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
@@ -44,6 +46,15 @@ max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The Server header names no software or version (gunicorn reads this module's name for it on every response).
 gunicorn.http.wsgi.SERVER = "MASH"
+
+
+def _problem_error(sock: Any, status_int: int, reason: str, _mesg: str) -> None:
+    """Answer what gunicorn refuses before the app sees it (431 for headers too large, 414, 400) as problem+json,
+    without repeating the request back."""
+    gunicorn.util.write_nonblock(sock, problem_reply(status_int, reason))
+
+
+gunicorn.util.write_error = _problem_error
 
 
 def on_starting(server: Any) -> None:

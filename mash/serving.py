@@ -11,6 +11,22 @@ from mash.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 SERVER_NAME = "MASH"
 
 
+def problem_body(status: int, title: str, detail: str | None = None) -> bytes:
+    """Return the problem+json body for an error a server answers before the app sees the request."""
+    doc = {"type": f"{PROBLEM_BASE}http-{status}", "title": title, "status": status, "detail": detail or title}
+    return json.dumps(doc).encode()
+
+
+def problem_reply(status: int, title: str) -> bytes:
+    """Return a whole HTTP/1.1 error reply with a problem+json body (the connection is then closed)."""
+    body = problem_body(status, title)
+    head = (
+        f"HTTP/1.1 {status} {title}\r\nServer: {SERVER_NAME}\r\nConnection: close\r\n"
+        f"Content-Type: {PROBLEM_MEDIA_TYPE}\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
+
+
 class QuietRequestHandler(WSGIRequestHandler):
     """Name no server software or version, and answer what fails before the app is reached (a 431 for too many or
     too long headers, a 400 for a broken request line) as problem+json, as the app answers everything else."""
@@ -20,9 +36,7 @@ class QuietRequestHandler(WSGIRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         title = self.responses.get(code, ("Error", ""))[0]
-        body = json.dumps(
-            {"type": f"{PROBLEM_BASE}http-{code}", "title": title, "status": code, "detail": message or title}
-        ).encode()
+        body = problem_body(code, title, message)
         self.close_connection = True
         self.send_response(code, title)
         self.send_header("Content-Type", PROBLEM_MEDIA_TYPE)

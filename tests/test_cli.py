@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import text
 
 from mash.screening.rulebook import DEFAULT_RULEBOOK
 from mash.settings import Settings
@@ -124,6 +125,10 @@ def test_demo_twice_adds_nobody_twice_and_prints_sign_ins(app: Flask, settings: 
     users = count_rows(app, "users", "contacts")
     assert run(settings, "demo").returncode == 0
     assert count_rows(app, "users", "contacts") == users
+    with app.extensions["mash.engine"].connect() as conn:
+        live = conn.execute(text("SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL")).scalar_one()
+        admins = conn.execute(text("SELECT COUNT(*) FROM users WHERE role = 'admin'")).scalar_one()
+    assert (live, admins) == (users["users"], 1)
 
 
 def test_commands_that_read_no_words_do_not_load_the_language_models() -> None:

@@ -25,7 +25,7 @@ def server(app: Flask) -> Iterator[BaseWSGIServer]:
     thread.join(timeout=5)
 
 
-def _raw(port: int, request: bytes) -> tuple[str, dict[str, str], bytes]:
+def raw_request(port: int, request: bytes) -> tuple[str, dict[str, str], bytes]:
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
         conn.sendall(request)
         received = b""
@@ -43,14 +43,16 @@ def test_no_product_or_version_in_the_server_header(server: BaseWSGIServer) -> N
 
 def test_too_many_headers_is_a_431_problem(server: BaseWSGIServer) -> None:
     headers = b"".join(b"X-Filler-%d: x\r\n" % n for n in range(150))
-    status, found, body = _raw(server.server_port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n")
+    status, found, body = raw_request(server.server_port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n")
     assert status.split()[1] == "431"
     assert found["content-type"] == "application/problem+json"
     assert json.loads(body)["status"] == 431
 
 
 def test_a_header_line_too_long_is_a_431_problem(server: BaseWSGIServer) -> None:
-    status, found, body = _raw(server.server_port, b"GET /healthz HTTP/1.1\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n")
+    status, found, body = raw_request(
+        server.server_port, b"GET /healthz HTTP/1.1\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n"
+    )
     assert status.split()[1] == "431"
     assert found["content-type"] == "application/problem+json"
     assert json.loads(body)["title"] == "Request Header Fields Too Large"
