@@ -151,6 +151,12 @@ class Caller:
         """Say whether the caller is a partner agency rather than MASH staff."""
         return self.role == PARTNER
 
+    @property
+    def idempotency_scope(self) -> str:
+        """Return where the caller's Idempotency-Keys are unique: a partner's organisation (its retries may come from
+        any of its accounts); for staff, who all share the MASH's organisation, the person."""
+        return self.organisation if self.is_partner else f"{self.organisation}/{self.user_id}"
+
     def may(self, permission: Permission) -> bool:
         """Say whether the caller's role holds this permission."""
         return self.role in PERMISSIONS[permission].roles

@@ -158,7 +158,9 @@ def submit_contact(
     payload = from_account(caller, payload)
     held: idempotency.Claim | None = None
     if idempotency_key is not None:
-        claimed = idempotency.claim(session, caller.organisation, idempotency_key, idempotency.request_hash(payload))
+        claimed = idempotency.claim(
+            session, caller.idempotency_scope, idempotency_key, idempotency.request_hash(payload)
+        )
         if isinstance(claimed, idempotency.Replay):
             assert claimed.contact_id is not None
             return Submitted(claimed.status, claimed.body, claimed.contact_id, replayed=True)

@@ -89,3 +89,19 @@ def test_a_request_that_fails_gives_its_key_back(app: Flask, client: FlaskClient
     with app.extensions["mash.engine"].connect() as conn:
         keys = conn.execute(select(IdempotencyRecord.key, IdempotencyRecord.state)).all()
     assert [tuple(k) for k in keys] == [("other", "in_flight")]
+
+
+def test_staff_keys_are_their_own_and_a_partners_keys_its_organisations(
+    app: Flask, client: FlaskClient, make_token, partner, body
+) -> None:
+    first, second = (
+        {"Authorization": "Bearer " + make_token("screener", name=name)} for name in ("Screener A", "Screener B")
+    )
+    other_child = {**body, "children": [{**body["children"][0], "first_name": "Yusuf", "nhs_number": None}]}
+    other_child["referrer"] = {**body["referrer"], "external_reference": "OTHER-REF"}
+    assert post(client, first, body).status_code == 201
+    assert post(client, second, other_child).status_code == 201
+    assert post(client, first, other_child).status_code == 422
+    colleague = {"Authorization": "Bearer " + make_token("partner", "Metropolitan Police", "police", "PC Two")}
+    assert post(client, partner, body).status_code == 201
+    assert post(client, colleague, body).headers["Idempotent-Replayed"] == "true"
