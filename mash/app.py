@@ -29,7 +29,7 @@ def _configure(app: Flask, settings: Settings) -> None:
     app.config.update(
         MASH_SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes + 1,  # one byte more, to tell a chunked body cut at the limit
         API_TITLE="MASH Front Door",
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.1.0",

@@ -12,7 +12,10 @@ import requests
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from mash.app import create_app
 from mash.serving import QuietRequestHandler
+from mash.settings import Settings
+from tests.conftest import EXAMPLE_BODY, truncate_all
 
 
 @pytest.fixture
@@ -34,6 +37,31 @@ def raw_request(port: int, request: bytes) -> tuple[str, dict[str, str], bytes]:
     head, _, body = received.partition(b"\r\n\r\n")
     status, *lines = head.decode("latin-1").split("\r\n")
     return status, {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}, body
+
+
+def test_a_chunked_body_past_the_limit_is_refused_not_cut(settings: Settings, partner_factory) -> None:
+    app = create_app(settings.with_overrides(max_body_bytes=4096))
+    truncate_all(app)
+    running = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    try:
+        partner = partner_factory(app)
+        url = f"http://127.0.0.1:{running.server_port}/api/v1/contacts"
+        for summary, status in (("x" * 5000, 413), ("Short.", 201)):
+            body = {**EXAMPLE_BODY, "concerns": {**EXAMPLE_BODY["concerns"], "summary": summary}}
+            raw = json.dumps(body).encode()
+            chunks = (raw[i : i + 1000] for i in range(0, len(raw), 1000))
+            headers = {**partner, "Content-Type": "application/json"}
+            answer = requests.post(url, data=chunks, headers=headers, timeout=10)
+            assert answer.status_code == status, answer.text
+            assert answer.request.headers.get("Transfer-Encoding") == "chunked"
+        assert answer.status_code == 201
+    finally:
+        running.shutdown()
+        thread.join(timeout=5)
+        truncate_all(app)
+        app.extensions["mash.engine"].dispose()
 
 
 def test_no_product_or_version_in_the_server_header(server: BaseWSGIServer) -> None:

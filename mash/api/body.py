@@ -14,7 +14,14 @@ from webargs import core
 from webargs.flaskparser import FlaskParser
 
 from mash.api.auth import authenticate_request
-from mash.problems import InvalidFields, MalformedBody, NotFound, PersonalDataInQuery, UnsupportedMediaType
+from mash.problems import (
+    BodyTooLarge,
+    InvalidFields,
+    MalformedBody,
+    NotFound,
+    PersonalDataInQuery,
+    UnsupportedMediaType,
+)
 
 JSON_MEDIA_TYPES = frozenset({"application/json"})
 MAX_NUMBER_DIGITS = 4300
@@ -140,6 +147,8 @@ class StrictParser(FlaskParser):
         raw = req.get_data(cache=True)
         if not raw:
             return core.missing
+        if len(raw) > flask.current_app.config["MASH_SETTINGS"].max_body_bytes:
+            raise BodyTooLarge("Send a body of at most MASH_MAX_BODY_BYTES bytes.")
         if req.mimetype not in JSON_MEDIA_TYPES:
             raise UnsupportedMediaType("Send the body as application/json.")
         return parse_json_body(raw)
