@@ -185,9 +185,11 @@ def _children(pid: int) -> list[int]:
 
 
 class Gunicorn:
-    """Gunicorn with sync workers on a free loopback port, for the length of a `with` block."""
+    """Gunicorn on a free loopback port for the length of a `with` block: sync workers, or gthread with `threads`."""
 
-    def __init__(self, app: str, environment: Mapping[str, str], ready_path: str, log: Path, workers: int = 2) -> None:
+    def __init__(
+        self, app: str, environment: Mapping[str, str], ready_path: str, log: Path, workers: int = 2, threads: int = 1
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.command = [
@@ -195,7 +197,8 @@ class Gunicorn:
             # The repository's gunicorn.conf.py is production's (gthread, JSON logs): the benchmark sets its own.
             # benchmarks/ is on the path so the floor app imports as `floors` (pysbd installs a package `benchmarks`).
             *("--config", str(self._empty_config(log)), "--pythonpath", str(REPO / "benchmarks")),
-            *("--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}"),
+            *("--workers", str(workers), "--bind", f"127.0.0.1:{self.port}"),
+            *(("--worker-class", "gthread", "--threads", str(threads)) if threads > 1 else ("--worker-class", "sync")),
             *("--chdir", str(REPO), "--log-level", "warning", "--no-control-socket", "--error-logfile", str(log)),
             app,
         ]
