@@ -115,6 +115,7 @@ CONCERN_INDICATORS: Final = (
     "harmful_sexual_behaviour",
     "child_protection_plan",
     "looked_after",
+    "bruising_ten4_site",
 )
 
 OUTCOMES: Final = (

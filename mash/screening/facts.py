@@ -13,8 +13,8 @@ Age bands:
   rulebook); or a child the referrer says cannot move independently (indicator ``not_independently_mobile``)
   when that child is recorded as disabled or is the only child in the contact. The disability flag alone does
   not make a child non-mobile: most disabled children walk.
-- ``under_5``, ``under_13``, ``under_16``: completed years below 5, 13 or 16 (born children only; a baby past its
-  due date counts as under 5).
+- ``under_4``, ``under_5``, ``under_13``, ``under_16``: completed years below 4, 5, 13 or 16 (born children only;
+  a baby past its due date counts as under 4 and under 5). Under 4 is the TEN-4-FACESp bruising rule's age.
 - ``aged_16_17``: completed years of 16 or 17.
 - ``age_unknown``: neither a date of birth nor an expected date of delivery.
 
@@ -185,11 +185,13 @@ def _age_bands(
         else:
             bands.add("unborn")
             if due <= on:
-                bands.update(("non_mobile_infant", "under_5"))
+                bands.update(("non_mobile_infant", "under_4", "under_5"))
     else:
         years, months = age
         if years * 12 + months < infant_months:
             bands.add("non_mobile_infant")
+        if years < 4:
+            bands.add("under_4")
         if years < 5:
             bands.add("under_5")
         if years < 13:

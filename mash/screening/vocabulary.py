@@ -29,7 +29,7 @@ INDICATORS: frozenset[str] = frozenset(enums.CONCERN_INDICATORS)
 HISTORY_INDICATORS: frozenset[str] = frozenset({"early_help_declined"})
 
 AGE_BANDS: frozenset[str] = frozenset(
-    {"unborn", "non_mobile_infant", "under_5", "under_13", "under_16", "aged_16_17", "age_unknown"}
+    {"unborn", "non_mobile_infant", "under_4", "under_5", "under_13", "under_16", "aged_16_17", "age_unknown"}
 )
 
 

@@ -105,7 +105,7 @@ def test_unborn_child() -> None:
 
 def test_unborn_past_due_date_is_also_treated_as_a_newborn() -> None:
     (facts,) = build(contact({"expected_date_of_delivery": dt.date(2026, 11, 1)}), RECEIVED)
-    assert facts.age_bands == {"unborn", "non_mobile_infant", "under_5"}
+    assert facts.age_bands == {"unborn", "non_mobile_infant", "under_4", "under_5"}
 
 
 def test_household_bands_are_shared_by_siblings() -> None:

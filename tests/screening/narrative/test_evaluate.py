@@ -53,7 +53,7 @@ def test_the_command_fails_below_the_threshold(tmp_path: Path) -> None:
     corpus = write(
         tmp_path / "corpus",
         """\
-- text: "Nursery saw a bruise on her cheek."
+- text: "Nursery saw a bruise on her arm."
   expect: [injury]
   source: "H4"
 - text: "Mum said the children are doing well."
@@ -71,7 +71,7 @@ def test_the_counts_are_by_name_and_overall(tmp_path: Path) -> None:
     corpus = write(
         tmp_path / "corpus",
         """\
-- text: "Nursery saw a bruise on her cheek."
+- text: "Nursery saw a bruise on her arm."
   expect: [injury]
   source: "H4"
 - text: "No marks were seen."

@@ -152,6 +152,8 @@ def test_an_injury_and_its_missing_explanation_in_the_next_sentence_are_read_tog
         ("Theo (6) acted out sexual acts on other children in the playground.", {"harmful_sexual_behaviour"}, set()),
         ("The family has left the address and nobody knows where she is.", {"missing"}, set()),
         ("Mum said she wants to end her life.", {"parent_suicidal"}, set()),
+        ("Ruby (3) arrived with bruising to both cheeks.", {"bruising_ten4_site", "injury"}, set()),
+        ("Linear marks across the back of his legs.", set(), {"bruising_ten4_site"}),
         ("Mum uses heroin daily and there is no other adult at home.", {"sole_carer"}, {"no_protective_adult"}),
         ("Mum was too drunk to care for the baby; there is no other adult.", {"no_protective_adult"}, set()),
         ("Mum is anxious because Nina's cousin was sexually exploited.", set(), {"sexual_exploitation"}),
