@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -50,8 +51,14 @@ def main(base_url: str, partner_token: str, screener_token: str, manager_token: 
     errors = invalid.parsed.errors
     assert isinstance(errors, ProblemErrors) and "children" in errors.to_dict()
 
-    staff = get_contacts_by_contact_id.sync(client=screener, contact_id=created.id)
-    assert isinstance(staff, ContactStaffView)
+    # Screening runs once the POST's answer has gone: a client reads the contact until it has been screened.
+    deadline = time.monotonic() + 60
+    while True:
+        staff = get_contacts_by_contact_id.sync(client=screener, contact_id=created.id)
+        assert isinstance(staff, ContactStaffView)
+        if staff.status != "received" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     recommendation = staff.recommendation
     assert isinstance(recommendation, Recommendation)
     rag: str = recommendation.rag

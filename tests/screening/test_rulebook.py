@@ -72,9 +72,7 @@ def test_unclosed_bracket_names_where_it_was_noticed_and_where_it_opened(tmp_pat
 
 
 def test_unknown_indicator_names_its_line(tmp_path: Path) -> None:
-    rule = GOOD_RULE.replace(
-        "{any_category: [neglect]}", "\n      any_indicator:\n        - injury\n        - sunburn"
-    )
+    rule = GOOD_RULE.replace("{any_category: [neglect]}", "\n      any_indicator:\n        - injury\n        - sunburn")
     problems = check_rulebook(write(tmp_path, HEADER + rule))
     assert [(p.line, p.message) for p in problems] == [
         (FIRST_RULE_LINE + 4, "unknown indicator 'sunburn'"),
