@@ -3,6 +3,7 @@
 from mash.models.audit import AuditEvent
 from mash.models.casework import Allocation, CaseNote
 from mash.models.contact import Adult, Child, Contact, ContactInformation, ReferenceCounter, Referrer
+from mash.models.draft import ReferralDraft
 from mash.models.flag import Flag, FlagEvent
 from mash.models.idempotency import IdempotencyRecord
 from mash.models.match import ChildMatch, MatchEvent
@@ -39,6 +40,7 @@ __all__ = [
     "QualityAudit",
     "Recommendation",
     "ReferenceCounter",
+    "ReferralDraft",
     "Referrer",
     "SecurityEvent",
     "SharingRecord",

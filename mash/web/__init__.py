@@ -1,4 +1,4 @@
-"""The staff pages: GOV.UK Frontend templates on the same services as the API, signed in with a password."""
+"""The staff and referrer pages: GOV.UK Frontend templates on the services the API uses, signed in with a password."""
 
 from __future__ import annotations
 
@@ -13,7 +13,21 @@ from werkzeug.wrappers import Response
 
 from mash.api.body import malformed_path_id
 from mash.settings import Settings
-from mash.web import admin, auth, children, contact, decision, facts, flags, oversight, queue, reports, teams
+from mash.web import (
+    admin,
+    auth,
+    children,
+    contact,
+    decision,
+    facts,
+    flags,
+    oversight,
+    queue,
+    referral_form,
+    reports,
+    teams,
+    your_referrals,
+)
 from mash.web.blueprint import bp
 from mash.web.forms import field_error, flashed_errors
 
@@ -31,8 +45,10 @@ PAGES = (
     flags,
     oversight,
     queue,
+    referral_form,
     reports,
     teams,
+    your_referrals,
 )  # importing each registers its pages
 
 

@@ -19,19 +19,22 @@ from mash.web.forms import SignInForm, summary
 F = TypeVar("F", bound=Callable[..., Any])
 
 HOMES = {
+    "partner": "web.referrals",
     "screener": "web.queue",
     "manager": "web.oversight",
     "therapist": "web.flags",
     "admin": "web.admin_users",
 }
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    "screener": [("Queue", "web.queue"), ("Find a child", "web.child_search")],
+    "partner": [("Your referrals", "web.referrals"), ("Make a referral", "web.referral_new")],
+    "screener": [("Queue", "web.queue"), ("Find a child", "web.child_search"), ("Take a referral", "web.referral_new")],
     "manager": [
         ("Oversight", "web.oversight"),
         ("Queue", "web.queue"),
         ("Teams", "web.teams"),
         ("Find a child", "web.child_search"),
         ("Performance", "web.reports"),
+        ("Take a referral", "web.referral_new"),
     ],
     "therapist": [("Flags", "web.flags"), ("Queue", "web.queue"), ("Find a child", "web.child_search")],
     "admin": [("Accounts", "web.admin_users"), ("Teams", "web.admin_teams")],
@@ -105,7 +108,7 @@ def home() -> Response:
     caller = _signed_in_caller()
     if caller is None:
         return redirect(url_for("web.sign_in"))
-    return redirect(url_for(HOMES[caller.role]) if caller.role in HOMES else "/referrals")
+    return redirect(url_for(HOMES[caller.role]))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
