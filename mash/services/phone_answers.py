@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mash.db import new_id, utcnow
+from mash.db import utcnow
 from mash.models import SharingRecord
 from mash.models.sharing import OPEN_STATUSES
 from mash.problems import Conflict, InvalidFields, NotFound
-from mash.services import audit, outbox, partner_facts
+from mash.services import partner_facts, sharing
 from mash.services.callers import Caller, Permission
-from mash.services.sharing import COPIED_TO_ANSWER, REQUEST_CHECK
 
 # A request whose calls all failed can still be answered by phone: that is what the phone is for.
 ANSWERABLE = (*OPEN_STATUSES, "failed", "not_configured")
@@ -50,23 +49,8 @@ def answer_by_phone(
             raise RequestNotFound(f"No request for checks {request_id} on contact {contact_id}.")
         if request.status not in ANSWERABLE:
             raise RequestAlreadyAnswered(f"The request is already {request.status}.")
-        request.status, request.answered_at, request.last_error = "answered", now, None
-        copied = {name: getattr(request, name) for name in COPIED_TO_ANSWER}
-        answer = SharingRecord(
-            id=new_id(),
-            direction="received",
-            status="answered",
-            answered_at=now,
-            summary=f"By phone, recorded by {caller.name}: {summary}",
-            attempts=0,
-            request_id=request.id,
-            **copied,
-        )
-        session.add(answer)
-        outbox.complete(session, REQUEST_CHECK, request.id, now=now)
-        audit.record(
-            session, caller, "sharing.received", [contact_id], detail={"agency": request.agency, "by": "phone"}, at=now
-        )
+        said = f"By phone, recorded by {caller.name}: {summary}"
+        answer = sharing.record_answer(session, caller, request, said, now, by="phone")
         found = [partner_facts.PartnerFact(name, summary[:2000], "by phone") for name in dict.fromkeys(indicators)]
         partner_facts.record(session, contact_id, request.agency, found, now, confirmed_by=caller.user_id)
     return answer

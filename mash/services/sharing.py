@@ -289,29 +289,37 @@ def _note_attempt(session: Session, record_id: str, error: str) -> None:
             record.last_error = error[:60]
 
 
+def record_answer(
+    session: Session, caller: Caller | None, request: SharingRecord, summary: str, now: datetime, **audit_detail: str
+) -> SharingRecord:
+    """Close a request as answered and record the answer beside it (inside the caller's transaction), audited."""
+    request.status, request.answered_at, request.last_error = "answered", now, None
+    copied = {name: getattr(request, name) for name in COPIED_TO_ANSWER}
+    answer = SharingRecord(
+        id=new_id(),
+        direction="received",
+        status="answered",
+        answered_at=now,
+        summary=summary,
+        attempts=0,
+        request_id=request.id,
+        **copied,
+    )
+    session.add(answer)
+    outbox.complete(session, REQUEST_CHECK, request.id, now=now)
+    detail = {"agency": request.agency, **audit_detail}
+    audit.record(session, caller, "sharing.received", [request.contact_id], detail=detail, at=now)
+    return answer
+
+
 def _answer(session: Session, record_id: str, result: CheckResult, now: datetime) -> bool:
     with session.begin():
         record = _lock(session, record_id)
         if record is None or record.status not in OPEN_STATUSES:
             outbox.complete(session, REQUEST_CHECK, record_id, now=now)
             return False
-        record.status, record.answered_at, record.last_error = "answered", now, None
         record.attempts += 1
-        copied = {name: getattr(record, name) for name in COPIED_TO_ANSWER}
-        session.add(
-            SharingRecord(
-                id=new_id(),
-                direction="received",
-                status="answered",
-                answered_at=now,
-                summary=result.summary,
-                attempts=0,
-                request_id=record.id,
-                **copied,
-            )
-        )
-        outbox.complete(session, REQUEST_CHECK, record.id, now=now)
-        audit.record(session, None, "sharing.received", [record.contact_id], detail={"agency": record.agency}, at=now)
+        record_answer(session, None, record, result.summary, now)
         found = partner_facts.facts_to_indicators(record.agency, result.facts)
         partner_facts.record(session, record.contact_id, record.agency, found, now)
     return True

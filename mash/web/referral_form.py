@@ -282,7 +282,8 @@ def check(draft: ReferralDraft) -> Any:
     except DuplicateContact as duplicate:
         return _checking(draft, [{"text": f"You have already sent this referral. {duplicate.detail}", "href": "#"}])
     except Conflict:
-        pass  # the same draft is being sent by another click; its confirmation follows
+        # Another click is sending the same draft at this moment: it becomes one contact, shown on the confirmation.
+        return redirect(url_for("web.referral_sent", draft_id=draft.id))
     except Problem as problem:
         return _checking(draft, [{"text": problem.detail or problem.title, "href": "#"}])
     return redirect(url_for("web.referral_sent", draft_id=draft.id))
