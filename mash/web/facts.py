@@ -8,11 +8,10 @@ from werkzeug.wrappers import Response
 from mash.db import get_session
 from mash.services import phone_answers, suggestions
 from mash.services.callers import Permission
+from mash.web import words
 from mash.web.auth import current_caller, page
 from mash.web.blueprint import bp
 from mash.web.contact import act
-
-PHONE_INDICATORS = ("child_protection_plan", "looked_after", "repeat_incidents", "marac_high_risk")
 
 
 @bp.post("/contacts/<reference>/facts/<suggestion_id>/<any(confirm, dismiss):action>", endpoint="fact")
@@ -37,7 +36,7 @@ def fact(reference: str, suggestion_id: str, action: str) -> Response:
 def phone_answer(reference: str) -> Response:
     """Record what an agency said by phone in answer to one of the contact's open requests."""
     form = request.form
-    given = [name for name in form.getlist("indicators") if name in PHONE_INDICATORS]
+    given = [name for name in form.getlist("indicators") if name in words.PHONE_FACTS]
     return act(
         reference,
         "request-id",

@@ -30,6 +30,14 @@ STATUSES = {
 }
 
 
+# Facts a partner may give by phone that screening keys on, as the contact page offers them.
+PHONE_FACTS = {
+    "child_protection_plan": "On a child protection plan",
+    "looked_after": "Looked after by a local authority",
+    "repeat_incidents": "Repeated domestic abuse incidents",
+    "marac_high_risk": "High-risk domestic abuse (MARAC)",
+}
+
 ACRONYMS = {"gp": "GP", "fgm": "FGM", "nfa": "No further action", "la_social_care": "Local authority social care"}
 
 
