@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from mash import migrations
+from mash.services import audit
+from mash.services.contacts import lock_contact
 from mash.settings import Settings
 from tests.api.helpers import GREEN, contact, post_contact
 from tests.conftest import postgres_base_url
@@ -102,3 +106,40 @@ def test_events_written_before_the_chain_are_chained_by_the_migration(tmp_path: 
     done = run(Settings(database_url=url), "audit", "verify")
     assert done.returncode == 0, done.stderr
     assert "audit chain intact: 3 events" in done.stdout
+
+
+@pytest.mark.skipif(postgres_base_url() is None, reason="row and advisory locks are PostgreSQL's")
+def test_a_transaction_holds_the_chain_only_while_it_commits(
+    client: FlaskClient, app: Flask, settings: Settings, partner: dict[str, str], screener: dict[str, str]
+) -> None:
+    """A screening job that holds a contact and has recorded its audit event does not stop a screener asking for
+    checks on the same contact: the request's rows and its own audit event go in while the job is still open (this
+    deadlocked when each event took the chain's lock as it was recorded)."""
+    contact_id = post_contact(client, partner, contact("CHAIN-LOCK", **GREEN))
+    job = app.extensions["mash.sessionmaker"]()
+    job.begin()
+    assert lock_contact(job, contact_id) is not None
+    audit.record(job, None, "contact.rescreened", [contact_id])
+    answers: list[int] = []
+    body = {"agencies": ["police"], "purpose": "Decide next steps", "legal_basis": "DPA 2018 Sch 1 para 18"}
+
+    def ask() -> None:
+        response = client.post(
+            f"/api/v1/contacts/{contact_id}/checks",
+            data=json.dumps(body),
+            headers=screener,
+            content_type="application/json",
+        )
+        answers.append(response.status_code)
+
+    asking = threading.Thread(target=ask)
+    asking.start()
+    asking.join(timeout=15)
+    finished_while_open = not asking.is_alive()
+    job.commit()
+    job.close()
+    asking.join()
+    assert finished_while_open, "the request waited for the open job"
+    assert answers == [202]
+    done = run(settings, "audit", "verify")
+    assert done.returncode == 0, done.stderr

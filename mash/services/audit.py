@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from mash.db import new_id, read_only, utcnow
@@ -14,6 +14,8 @@ from mash.models import AuditEvent, Contact, User
 from mash.problems import ContactNotFound
 from mash.services import audit_chain
 from mash.services.callers import Caller, Permission
+
+PENDING = "audit_pending"  # session.info key: events recorded in the open transaction, sealed as it commits
 
 
 def record(
@@ -25,8 +27,8 @@ def record(
     detail: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> None:
-    """Append one audit event per contact to the session's current transaction (never personal data), each chained
-    to the one before it by its hash."""
+    """Append one audit event per contact to the session's current transaction (never personal data); the events
+    are chained to the one before them by their hash as the transaction commits."""
     when = at or utcnow()
     events = [
         AuditEvent(
@@ -41,11 +43,25 @@ def record(
         )
         for contact_id in contact_ids
     ]
+    session.info.setdefault(PENDING, []).extend(events)
+
+
+@event.listens_for(Session, "before_commit")
+def _seal_pending(session: Session) -> None:
+    """Chain the transaction's events last of all, after its own rows are written: the chain's lock is then the
+    last lock a transaction takes and is held only until the commit, so it is never part of a deadlock."""
+    events = session.info.pop(PENDING, None)
     if not events:
         return
+    session.flush()
     audit_chain.seal(events, *audit_chain.tail(session))
     session.add_all(events)
     session.flush()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session: Session, _previous: Any) -> None:
+    session.info.pop(PENDING, None)
 
 
 def view_summary(session: Session, contact_id: str) -> dict[str, Any]:

@@ -228,7 +228,7 @@ def lock_contact(session: Session, contact_id: str) -> Contact | None:
     """Load a contact and its children for a change, holding its row until the transaction ends (on PostgreSQL)."""
     query = select(Contact).where(Contact.id == contact_id).options(selectinload(Contact.children))
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Contact)
+        query = query.with_for_update(of=Contact, key_share=True)
     return session.execute(query).scalar_one_or_none()
 
 
