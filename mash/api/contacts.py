@@ -8,9 +8,9 @@ from flask import jsonify, request
 
 from mash.api.auth import Resource, requires
 from mash.api.body import ApiBlueprint
-from mash.api.views import contact_view, partner_views, staff_summary
+from mash.api.views import partner_view, partner_views, staff_summary, staff_view
 from mash.problems import BadRequest
-from mash.services import contacts, information
+from mash.services import contact_record, contacts, information
 from mash.services.callers import Permission
 from schemas.contacts import (
     ContactCreatedSchema,
@@ -72,8 +72,9 @@ class ContactById(Resource):
     @blp.response(200, ContactReadSchema)
     def get(self, contact_id: str) -> Any:
         """Read a contact: partners see its status and feedback, staff see all of it."""
-        contact = contacts.get_contact(self.session, self.caller, contact_id)
-        return contact_view(self.session, self.caller, contact)
+        if self.caller.is_partner:
+            return partner_view(self.session, self.caller, contacts.get_contact(self.session, self.caller, contact_id))
+        return staff_view(contact_record.read_for_staff(self.session, self.caller, contact_id))
 
 
 @blp.route("/<string:contact_id>/information")

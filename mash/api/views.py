@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from mash.db import read_only
 from mash.models import Contact, Decision, Feedback, Oversight, Recommendation
-from mash.services import audit, decisions, feedback, flags, matching, screening, sharing
-from mash.services.callers import Caller, Permission
+from mash.services import feedback
+from mash.services.callers import Caller
+from mash.services.contact_record import StaffRecord
 from mash.services.information import information_fields
 
 CHILD_FIELDS = (
@@ -34,11 +34,8 @@ def _pick(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in names}
 
 
-def _feedback(session: Session, contact_id: str) -> dict[str, Any] | None:
-    item = feedback.latest_for(session, contact_id)
-    if item is None:
-        return None
-    return {"outcome": item.outcome, "decided_at": item.decided_at, "message": item.message}
+def _feedback_fields(told: Feedback | None) -> dict[str, Any] | None:
+    return {"outcome": told.outcome, "decided_at": told.decided_at, "message": told.message} if told else None
 
 
 def _partner_fields(contact: Contact, told: Feedback | None) -> dict[str, Any]:
@@ -48,9 +45,7 @@ def _partner_fields(contact: Contact, told: Feedback | None) -> dict[str, Any]:
         "status": contact.status,
         "received_at": contact.received_at,
         "external_reference": contact.external_reference,
-        "feedback": (
-            {"outcome": told.outcome, "decided_at": told.decided_at, "message": told.message} if told else None
-        ),
+        "feedback": _feedback_fields(told),
     }
 
 
@@ -123,28 +118,12 @@ def recommendation_fields(rec: Recommendation, team_name: str | None) -> dict[st
     }
 
 
-def staff_view(session: Session, caller: Caller, contact: Contact) -> dict[str, Any]:
-    """Return what a caseworker may read of a contact (the information-sharing ledger only for roles that may read it);
-    the earlier contacts its matches name are audited as revealed."""
-    with session.begin():
-        read_only(session)
-        found = screening.get_recommendation(session, contact.id)
-        made, overseen = decisions.history(session, contact.id)
-        matches = matching.matches_for(session, [child.id for child in contact.children])
-        told = _feedback(session, contact.id)
-        ledger = (
-            {
-                "information_sharing": sharing.records(session, contact.id),
-                "partner_summaries": sharing.summaries(session, contact.id),
-            }
-            if caller.may(Permission.READ_SHARING_LEDGER)
-            else {}
-        )
-    revealed = sorted({match["contact_id"] for found in matches.values() for match in found} - {contact.id})
-    if revealed:
-        with session.begin():
-            audit.record(session, caller, "contact.revealed", revealed, detail={"via": "contact.matches"})
-    view = {
+def staff_view(record: StaffRecord) -> dict[str, Any]:
+    """Shape a contact as a caseworker reads it (the information-sharing ledger only for roles that may read it)."""
+    contact, matches, made = record.contact, record.matches, record.decisions
+    ledger = record.ledger
+    shared = {"information_sharing": ledger.records, "partner_summaries": ledger.summaries} if ledger else {}
+    return {
         "id": contact.id,
         "reference": contact.reference,
         "status": contact.status,
@@ -167,18 +146,12 @@ def staff_view(session: Session, caller: Caller, contact: Contact) -> dict[str, 
         "information": [information_fields(added) for added in contact.information],
         "immediate_danger": contact.immediate_danger,
         "consent": {"status": contact.consent_status, "reason": contact.consent_reason},
-        "recommendation": recommendation_fields(*found) if found else None,
+        "recommendation": recommendation_fields(*record.recommendation) if record.recommendation else None,
         "decision": _decision_fields(made[-1]) if made else None,
         "decisions": [_decision_fields(d) for d in made],
-        "oversight": [_oversight_fields(o) for o in overseen],
-        "feedback": told,
-        "flags": flags.flags_on_contact(session, contact.id),
-        **ledger,
-        "audit": audit.view_summary(session, contact.id),
+        "oversight": [_oversight_fields(o) for o in record.oversight],
+        "feedback": _feedback_fields(record.feedback),
+        "flags": record.flags,
+        **shared,
+        "audit": {"views": record.views, "last_viewed_at": record.last_viewed_at},
     }
-    return view
-
-
-def contact_view(session: Session, caller: Caller, contact: Contact) -> dict[str, Any]:
-    """Return the view of a contact that fits the caller's role."""
-    return partner_view(session, caller, contact) if caller.is_partner else staff_view(session, caller, contact)

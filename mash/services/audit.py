@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from mash.db import new_id, read_only, utcnow
+from mash.db import new_id, utcnow
 from mash.models import AuditEvent, Contact, User
 from mash.problems import ContactNotFound
 from mash.services import audit_chain
@@ -64,16 +64,12 @@ def _forget_pending(session: Session, _previous: Any) -> None:
     session.info.pop(PENDING, None)
 
 
-def view_summary(session: Session, contact_id: str) -> dict[str, Any]:
-    """Count the staff views of a contact and say when it was last viewed."""
-    with session.begin():
-        read_only(session)
-        count, last = session.execute(
-            select(func.count(AuditEvent.id), func.max(AuditEvent.at)).where(
-                AuditEvent.contact_id == contact_id, AuditEvent.action == "contact.read"
-            )
-        ).one()
-    return {"views": count, "last_viewed_at": last}
+def read_count(session: Session, contact_id: str) -> int:
+    """Count the recorded reads of a contact (inside the caller's transaction)."""
+    query = select(func.count(AuditEvent.id)).where(
+        AuditEvent.contact_id == contact_id, AuditEvent.action == "contact.read"
+    )
+    return session.execute(query).scalar_one()
 
 
 def access_history(session: Session, caller: Caller, contact_id: str) -> list[Any]:

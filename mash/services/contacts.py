@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from mash.db import read_only, utcnow
+from mash.db import utcnow
 from mash.enums import CIN_REFERRAL_SOURCE
 from mash.matching.keys import blocking_keys
 from mash.models import Adult, Child, Contact, Referrer
@@ -183,14 +183,11 @@ def _store(
     held: idempotency.Claim | None,
 ) -> Submitted:
     now = utcnow()
-    if key is not None:
-        with session.begin():
-            read_only(session)
-            earlier = _existing_duplicate(session, key)
-        if earlier is not None:
-            raise DuplicateContact(earlier.id, earlier.reference)
     try:
         with session.begin():
+            earlier = _existing_duplicate(session, key) if key is not None else None
+            if earlier is not None:
+                raise DuplicateContact(earlier.id, earlier.reference)
             contact = _build_contact(caller, payload, now, key)
             contact.reference = next_reference(session, now.year)
             session.add(contact)
@@ -211,7 +208,8 @@ def _store(
     return Submitted(201, body, contact.id, replayed=False)
 
 
-def _load(session: Session, contact_id: str) -> Contact | None:
+def load_contact(session: Session, contact_id: str) -> Contact | None:
+    """Load a contact with its children, adults, referrer and added information (inside the caller's transaction)."""
     return session.execute(
         select(Contact)
         .where(Contact.id == contact_id)
@@ -236,7 +234,7 @@ def get_contact(session: Session, caller: Caller, contact_id: str) -> Contact:
     """Return a contact the caller may see, and record that they read it."""
     caller.require(Permission.READ_CONTACT)
     with session.begin():
-        contact = _load(session, contact_id)
+        contact = load_contact(session, contact_id)
         if contact is None or (caller.is_partner and contact.organisation != caller.organisation):
             raise ContactNotFound(f"No contact {contact_id} that you may see.")
         audit.record(session, caller, "contact.read", [contact.id])

@@ -229,10 +229,10 @@ def list_contact_flags(
 
 
 def flags_on_contact(session: Session, contact_id: str) -> list[Flag]:
-    """Return every flag on a contact with its history, newest first (the caller audits the read of the contact)."""
-    with session.begin():
-        return list(
-            session.execute(
-                _with_history().where(Flag.contact_id == contact_id).order_by(Flag.raised_at.desc(), Flag.id.desc())
-            ).scalars()
-        )
+    """Return every flag on a contact with its history, newest first, inside the caller's transaction (the caller
+    audits the read of the contact)."""
+    return list(
+        session.execute(
+            _with_history().where(Flag.contact_id == contact_id).order_by(Flag.raised_at.desc(), Flag.id.desc())
+        ).scalars()
+    )

@@ -413,9 +413,8 @@ def ledger(session: Session, caller: Caller, contact_id: str) -> list[SharingRec
     return items
 
 
-def summaries(session: Session, contact_id: str) -> list[dict[str, Any]]:
-    """Return, per agency asked, its latest request's state and latest answer, inside the caller's transaction."""
-    items = records(session, contact_id)
+def summaries(items: list[SharingRecord]) -> list[dict[str, Any]]:
+    """Return, per agency asked, its latest request's state and latest answer, from a contact's `records`."""
     result = []
     for agency in sorted({r.agency for r in items if r.direction == "requested"}, key=_agency_order):
         latest = [r for r in items if r.agency == agency and r.direction == "requested"][-1]

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from mash.api.views import staff_view
 from mash.db import get_session, utcnow
 from mash.problems import ContactNotFound, Problem
-from mash.services import casework, contacts, flags, matching, queue, sharing, suggestions
+from mash.services import casework, contact_record, flags, matching, queue, sharing, suggestions
 from mash.services.callers import Permission
 from mash.web import words
 from mash.web.auth import current_caller, page
@@ -53,8 +53,9 @@ def contact_page(reference: str) -> str:
     """Show one contact to staff, recording the read as the API does."""
     session = get_session()
     caller = current_caller()
-    found = contacts.get_contact(session, caller, contact_id(reference))
-    view = staff_view(session, caller, found)
+    record = contact_record.read_for_staff(session, caller, contact_id(reference))
+    found = record.contact
+    view = staff_view(record)
     today = utcnow().date()
     for child in view["children"]:
         child["age"] = words.age(child["date_of_birth"], child["expected_date_of_delivery"], today)

@@ -288,7 +288,7 @@ def test_summaries_give_each_agencys_latest_answer(
     (second_police,) = ask(session, screener, contact_id, settings, "police")
 
     with session.begin():
-        summaries = {item["agency"]: item for item in sharing.summaries(session, contact_id)}
+        summaries = {item["agency"]: item for item in sharing.summaries(sharing.records(session, contact_id))}
 
     assert list(summaries) == ["police", "health"]
     assert summaries["police"]["status"] == "pending"
