@@ -169,6 +169,27 @@ class InformationSchema(Schema):
     organisation = fields.String()
 
 
+class FollowOnSchema(Schema):
+    """The new contact that information added after a decision opened."""
+
+    id = fields.String(required=True)
+    reference = fields.String(required=True)
+
+
+class InformationAddedSchema(InformationSchema):
+    """The answer to adding information: the addition, and the new contact it opened."""
+
+    follow_on = fields.Nested(
+        FollowOnSchema,
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "When the contact was already decided, the new contact the addition opened so that a "
+            "screener sees it (the same children, screened like any other); null when the contact is screened again."
+        },
+    )
+
+
 class ReasonSchema(Schema):
     rule = fields.String()
     text = fields.String()

@@ -19,8 +19,8 @@ from schemas.contacts import (
     ContactPartnerPageSchema,
     ContactQuerySchema,
     ContactReadSchema,
+    InformationAddedSchema,
     InformationCreateSchema,
-    InformationSchema,
 )
 
 blp = ApiBlueprint("contacts", __name__, url_prefix="/api/v1/contacts", description="Contacts about children")
@@ -81,10 +81,10 @@ class ContactById(Resource):
 class ContactInformation(Resource):
     @requires(Permission.ADD_INFORMATION)
     @blp.arguments(InformationCreateSchema)
-    @blp.response(201, InformationSchema)
+    @blp.response(201, InformationAddedSchema)
     def post(self, payload: dict[str, Any], contact_id: str) -> Any:
         """Add information to a contact (its referring organisation, or staff); it is screened again."""
-        added = information.add_information(
+        done = information.add_information(
             self.session, self.caller, contact_id, payload["text"], payload["indicators"]
         )
-        return information.information_fields(added), 201, {"Location": f"/api/v1/contacts/{contact_id}"}
+        return information.added_fields(done), 201, {"Location": f"/api/v1/contacts/{contact_id}"}

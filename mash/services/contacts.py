@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -128,6 +129,51 @@ def _build_contact(caller: Caller, payload: dict[str, Any], now: datetime, key: 
         )
     for position, adult in enumerate(payload.get("adults") or []):
         contact.adults.append(Adult(position=position, **adult))
+    return contact
+
+
+def _copy(row: Any, *, skip: tuple[str, ...] = ("id", "contact_id")) -> dict[str, Any]:
+    return {column.key: getattr(row, column.key) for column in sa_inspect(type(row)).columns if column.key not in skip}
+
+
+def follow_on(
+    session: Session, caller: Caller, earlier: Contact, text: str, indicators: list[str], now: datetime
+) -> Contact:
+    """Open a new contact from information added to one already decided (inside the caller's transaction): the same
+    referrer, children, adults, concerns and consent; its summary the added words, then the earlier summary, so that
+    screening reads both; screened like any other, with the earlier contact in the children's history."""
+    earlier_indicators = [*earlier.indicators, *(i for added in earlier.information for i in added.indicators)]
+    contact = Contact(
+        status="received",
+        organisation=earlier.organisation,
+        submitted_by_id=caller.user_id,
+        agency_type=earlier.agency_type,
+        source_code=earlier.source_code,
+        external_reference=earlier.external_reference,
+        duplicate_key=None,
+        immediate_danger=False,
+        consent_status=earlier.consent_status,
+        consent_reason=earlier.consent_reason,
+        categories=list(earlier.categories),
+        indicators=list(dict.fromkeys([*earlier_indicators, *indicators])),
+        summary=(
+            f"Information added to {earlier.reference} after its decision: {text}\n\n"
+            f"The referral it adds to said: {earlier.summary}"
+        ),
+        worries=earlier.worries,
+        strengths=earlier.strengths,
+        needs=earlier.needs,
+        received_at=now,
+        acknowledged_at=now,
+    )
+    contact.referrer = Referrer(**_copy(earlier.referrer))
+    contact.children = [Child(**_copy(child)) for child in earlier.children]
+    contact.adults = [Adult(**_copy(adult)) for adult in earlier.adults]
+    contact.reference = next_reference(session, now.year)
+    session.add(contact)
+    session.flush()
+    audit.record(session, caller, "contact.create", [contact.id], at=now, detail={"follows": earlier.id})
+    outbox.add(session, SCREEN_CONTACT, contact.id, now=now)
     return contact
 
 

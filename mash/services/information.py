@@ -1,28 +1,40 @@
-"""Information added to a contact after it arrived: kept beside the original, audited, and screened again."""
+"""Information added to a contact after it arrived: kept beside the original, audited, and screened again; added
+to a contact already decided, it also opens a new contact, so that a screener sees it."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from mash.db import utcnow
 from mash.enums import CONCERN_INDICATORS
-from mash.models import ContactInformation
+from mash.models import Contact, ContactInformation
 from mash.problems import ContactNotFound, InvalidFields
 from mash.services import audit, outbox
 from mash.services.callers import Caller, Permission
-from mash.services.contacts import lock_contact
+from mash.services.contacts import follow_on, lock_contact
 from mash.services.matching import RESCREEN_CONTACT
 
 MAX_TEXT = 20_000
 # A screening already under way may have read the words before the addition: screen again in every state before a
-# decision. A decided contact keeps its decision; staff see the addition on it.
+# decision. A decided contact keeps its decision, and the addition opens a new contact about the same children.
 RESCREENED = ("received", "awaiting_decision", "screening_failed")
+
+
+@dataclass(frozen=True)
+class Added:
+    """What adding information did: the addition, and the new contact it opened when the first was decided."""
+
+    information: ContactInformation
+    follow_on: Contact | None
 
 
 def add_information(
     session: Session, caller: Caller, contact_id: str, text: str, indicators: list[str] | None = None
-) -> ContactInformation:
-    """Add information to a contact the caller may see; a contact not yet decided is screened again."""
+) -> Added:
+    """Add information to a contact the caller may see; a contact not yet decided is screened again, and one already
+    decided is followed by a new contact carrying the added words, screened like any other."""
     caller.require(Permission.ADD_INFORMATION)
     words = (text or "").strip()
     errors: dict[str, list[str]] = {}
@@ -51,10 +63,24 @@ def add_information(
         )
         session.add(added)
         session.flush()
+        opened = None
+        detail = {"information": added.id}
         if contact.status in RESCREENED:
             outbox.add(session, RESCREEN_CONTACT, contact.id, now=now)
-        audit.record(session, caller, "contact.information", [contact.id], at=now, detail={"information": added.id})
-    return added
+        else:
+            opened = follow_on(session, caller, contact, added.text, added.indicators, now)
+            detail["follow_on"] = opened.id
+        audit.record(session, caller, "contact.information", [contact.id], at=now, detail=detail)
+    return Added(added, opened)
+
+
+def added_fields(done: Added) -> dict[str, object]:
+    """Return the answer to adding information: the addition, and the new contact it opened (or null)."""
+    opened = done.follow_on
+    return {
+        **information_fields(done.information),
+        "follow_on": {"id": opened.id, "reference": opened.reference} if opened else None,
+    }
 
 
 def information_fields(added: ContactInformation) -> dict[str, object]:

@@ -74,12 +74,19 @@ def referral(reference: str) -> Any:
 @bp.post("/referrals/<reference>/information", endpoint="referral_information")
 @page(Permission.ADD_INFORMATION)
 def add_information(reference: str) -> Response:
-    """Add information to a referral; it reaches the screener and the referral is screened again."""
+    """Add information to a referral; it reaches the screener: screened again, or after a decision as a new referral."""
     contact = _own(reference)
     try:
-        information.add_information(get_session(), current_caller(), contact.id, request.form.get("text", ""))
+        done = information.add_information(get_session(), current_caller(), contact.id, request.form.get("text", ""))
     except Problem as problem:
         flash((problem.errors or {}).get("text", [problem.detail])[0] or "Enter the information", "error:text")
         return redirect(url_for("web.referral", reference=reference) + "#text")
-    flash("Information added: a social worker will see it", "success")
+    if done.follow_on is not None:
+        flash(
+            f"Information added. This referral was already decided, so the information was sent to the MASH as a new "
+            f"referral, {done.follow_on.reference}: a social worker will see it",
+            "success",
+        )
+    else:
+        flash("Information added: a social worker will see it", "success")
     return redirect(url_for("web.referral", reference=reference))

@@ -105,3 +105,57 @@ def test_information_needs_words_and_known_indicators(client: FlaskClient, partn
     refused = post_json(client, f"{URL}/{made}/information", partner, {"text": "  ", "indicators": ["nonsense"]})
     assert refused.status_code == 422
     assert set(refused.get_json()["errors"]) == {"text", "indicators.0"}
+
+
+def test_information_added_after_the_decision_opens_a_new_contact_a_screener_sees(
+    app: Flask, client: FlaskClient, partner, screener
+) -> None:
+    made = post_contact(client, partner, contact("CAD 13", **GREEN))
+    decided = post_json(
+        client,
+        f"{URL}/{made}/decision",
+        screener,
+        {"outcome": "signpost", "rag": "green", "rationale": "Universal services are enough."},
+    )
+    assert decided.status_code == 201, decided.get_json()
+    text = "Father came back to the house last night and threatened mother with a knife."
+    added = post_json(
+        client, f"{URL}/{made}/information", partner, {"text": text, "indicators": ["weapon_or_strangulation"]}
+    )
+    assert added.status_code == 201, added.get_json()
+    follow_on = added.get_json()["follow_on"]
+    assert follow_on["reference"].startswith("MASH-") and follow_on["id"] != made
+
+    earlier = client.get(f"{URL}/{made}", headers=screener).get_json()
+    assert earlier["status"] == "decided" and earlier["decision"]["outcome"] == "signpost"
+    assert [i["text"] for i in earlier["information"]] == [text]
+
+    new = client.get(f"{URL}/{follow_on['id']}", headers=screener).get_json()
+    assert new["reference"] == follow_on["reference"]
+    assert new["status"] == "awaiting_decision"
+    assert new["concerns"]["summary"] == (
+        f"Information added to {earlier['reference']} after its decision: {text}\n\n"
+        f"The referral it adds to said: {earlier['concerns']['summary']}"
+    )
+    assert new["concerns"]["indicators"] == [*earlier["concerns"]["indicators"], "weapon_or_strangulation"]
+    assert new["concerns"]["worries"] == earlier["concerns"]["worries"]
+    assert new["concerns"]["categories"] == earlier["concerns"]["categories"]
+    assert new["referrer"] == earlier["referrer"]
+    assert [(c["first_name"], c["last_name"], c["date_of_birth"]) for c in new["children"]] == [
+        (c["first_name"], c["last_name"], c["date_of_birth"]) for c in earlier["children"]
+    ]
+    assert new["recommendation"]["rag"] == "red", new["recommendation"]["reasons"]
+    assert new["recommendation"]["reasons"][0]["rule"] == "da-high-risk"
+    assert {m["contact_id"] for m in new["children"][0]["matches"]} == {made}
+    queue = client.get("/api/v1/queue", headers=screener).get_json()["items"]
+    assert [item["id"] for item in queue] == [follow_on["id"]]
+    own = _page(client, partner)["items"]
+    assert [item["id"] for item in own] == [follow_on["id"], made]
+
+
+def test_information_added_before_the_decision_opens_no_new_contact(client: FlaskClient, partner) -> None:
+    made = post_contact(client, partner, contact("CAD 14", **GREEN))
+    added = post_json(client, f"{URL}/{made}/information", partner, {"text": "Mother has asked for help."})
+    assert added.status_code == 201, added.get_json()
+    assert added.get_json()["follow_on"] is None
+    assert [item["id"] for item in _page(client, partner)["items"]] == [made]

@@ -67,3 +67,29 @@ def test_feedback_shows_once_the_decision_is_final(
     api.post(f"/api/v1/contacts/{cid}/oversight", json={"agree": True, "comment": "Agreed."}, headers=manager.headers)
     assert "No further action" in client.get("/referrals").get_data(as_text=True)
     assert "Thank you for your contact" in client.get(f"/referrals/{reference}").get_data(as_text=True)
+
+
+def test_information_added_after_the_decision_is_sent_as_a_new_referral(
+    app: Flask, client: FlaskClient, person: Callable[..., Person]
+) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    screener = person("screener", "Sam Screener")
+    reference = _send(app, police, "CAD 4")
+    api = app.test_client()
+    cid = api.get("/api/v1/contacts", headers=police.headers).get_json()["items"][0]["id"]
+    decision = {"outcome": "signpost", "rag": "green", "rationale": "Universal services are enough."}
+    assert api.post(f"/api/v1/contacts/{cid}/decision", json=decision, headers=screener.headers).status_code == 201
+    sign_in(client, police)
+    page = f"/referrals/{reference}"
+    sent = client.post(
+        f"{page}/information", data={"text": "He came back last night.", "csrf_token": csrf_token(client, page)}
+    )
+    shown = client.get(sent.headers["Location"]).get_data(as_text=True)
+    listed = api.get("/api/v1/contacts", headers=police.headers).get_json()["items"]
+    assert [item["reference"] for item in listed][1:] == [reference]
+    follow_on = listed[0]["reference"]
+    assert (
+        f"This referral was already decided, so the information was sent to the MASH as a new referral, {follow_on}"
+        in shown
+    )
+    assert follow_on in client.get("/referrals").get_data(as_text=True)
