@@ -22,9 +22,10 @@ from schemas.contacts import AdultSchema, ChildSchema, ConsentSchema, ContactCre
 ABOUT_FIELDS = ("name", "role", "organisation", "agency_type", "email", "phone", "external_reference")
 CHILD_FIELDS = (
     *("first_name", "last_name", "born", "dob-day", "dob-month", "dob-year", "edd-day", "edd-month", "edd-year"),
-    *("gender", "nhs_number", "line_1", "town", "postcode", "school_or_setting", "ethnicity", "first_language"),
-    "disability",
+    *("gender", "nhs_number", "line_1", "line_2", "town", "postcode", "school_or_setting", "ethnicity"),
+    *("first_language", "disability"),
 )
+ADDRESS_FIELDS = ("line_1", "line_2", "town", "postcode")
 ADULT_FIELDS = ("first_name", "last_name", "relationship", "dob-day", "dob-month", "dob-year", "lives_with_child")
 WORDS_FIELDS = ("summary", "worries", "strengths", "needs")
 CONSENT_FIELDS = ("status", "reason")
@@ -87,7 +88,7 @@ def referrer(about: dict[str, str], caller: Caller) -> dict[str, Any]:
 def child(answers: dict[str, str]) -> dict[str, Any]:
     """Return one child as the API takes it."""
     born = answers.get("born")
-    address = {name: _or_none(answers.get(name)) for name in ("line_1", "town", "postcode")}
+    address = {name: _or_none(answers.get(name)) for name in ADDRESS_FIELDS}
     return {
         "first_name": _or_none(answers.get("first_name")),
         "last_name": _or_none(answers.get("last_name")),
@@ -259,7 +260,7 @@ def shown(draft: dict[str, Any], caller: Caller) -> list[tuple[str, list[Row]]]:
             ("NHS number", answers.get("nhs_number") or "Not given", "web.referral_child", where),
             (
                 "Address",
-                ", ".join(p for p in (answers.get("line_1"), answers.get("town"), answers.get("postcode")) if p)
+                ", ".join(p for p in (answers.get(name) for name in ADDRESS_FIELDS) if p)
                 or "Not given",
                 "web.referral_child",
                 where,
