@@ -260,8 +260,7 @@ def shown(draft: dict[str, Any], caller: Caller) -> list[tuple[str, list[Row]]]:
             ("NHS number", answers.get("nhs_number") or "Not given", "web.referral_child", where),
             (
                 "Address",
-                ", ".join(p for p in (answers.get(name) for name in ADDRESS_FIELDS) if p)
-                or "Not given",
+                ", ".join(p for p in (answers.get(name) for name in ADDRESS_FIELDS) if p) or "Not given",
                 "web.referral_child",
                 where,
             ),
