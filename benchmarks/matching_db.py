@@ -1,6 +1,6 @@
 """Time "who is this child?" against a million known children in PostgreSQL, through the real matching service.
 
-Run from the repository root: `python -m benchmarks.matching_db [--children N] [--probes N] [--keep]`.
+Run from the repository root: `.venv/bin/python benchmarks/matching_db.py [--children N] [--probes N] [--keep]`.
 It creates a database `mash_bench_matching` on the server named by MASH_BENCH_POSTGRES_URL (default
 postgresql://postgres@127.0.0.1:5432/test), migrates it, loads N synthetic known children (four to a contact)
 with COPY, then posts probe contacts and times `mash.services.matching.suggest_matches` for each: candidates
@@ -23,11 +23,11 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from matching_score import FIRST_NAMES, SURNAMES
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import selectinload
 
-from benchmarks.matching_score import FIRST_NAMES, SURNAMES
 from mash import migrations
 from mash.db import make_engine, make_session_factory
 from mash.matching import candidate_keys

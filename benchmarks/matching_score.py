@@ -1,6 +1,6 @@
 """Time `mash.matching.score` for one new child against synthetic known children.
 
-Run from the repository root: `python -m benchmarks.matching_score [--candidates N]`. Prints a table and
+Run from the repository root: `.venv/bin/python benchmarks/matching_score.py [--candidates N]`. Prints a table and
 writes benchmarks/results/matching_score.json. The floor is a bare rapidfuzz Jaro-Winkler call on the same
 pairs of full names: the least any name-matching score could cost from Python. "Cold" is the first time
 this process sees each name; "rows fetched again" is new Person objects built from the same rows, the

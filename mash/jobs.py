@@ -20,6 +20,7 @@ from rq.serializers import JSONSerializer
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
+from mash.job_names import REQUEST_CHECK, RESCREEN_CONTACT, SCREEN_CONTACT, SEND_FEEDBACK
 from mash.models import OutboxItem
 from mash.services import outbox, sharing
 from mash.settings import Settings
@@ -40,10 +41,10 @@ class JobSpec:
 
 
 JOBS: dict[str, JobSpec] = {
-    "screen_contact": JobSpec("workers.screening.screen_contact", "workers.screening.screening_failed", "screening"),
-    "rescreen_contact": JobSpec("workers.screening.rescreen_contact", "workers.screening.rescreen_failed", "screening"),
-    "send_feedback": JobSpec("workers.feedback.send_feedback", "workers.feedback.feedback_failed", "notifications"),
-    "request_check": JobSpec("workers.checks.request_check", "workers.checks.check_failed", "checks"),
+    SCREEN_CONTACT: JobSpec("workers.screening.screen_contact", "workers.screening.screening_failed", "screening"),
+    RESCREEN_CONTACT: JobSpec("workers.screening.rescreen_contact", "workers.screening.rescreen_failed", "screening"),
+    SEND_FEEDBACK: JobSpec("workers.feedback.send_feedback", "workers.feedback.feedback_failed", "notifications"),
+    REQUEST_CHECK: JobSpec("workers.checks.request_check", "workers.checks.check_failed", "checks"),
 }
 RQ_FAILURE_CALLBACK = "workers.callbacks.job_failed"
 # Service functions the sweep also runs, each with a fresh session and the current time.

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mash.db import read_only, utcnow
 from mash.enums import CONTACT_STATUSES, RAGS
+from mash.job_names import RESCREEN_CONTACT, SCREEN_CONTACT
 from mash.models import Contact, OutboxItem, Recommendation, SharingRecord
 from mash.services.reports.stats import percentile
 
@@ -81,7 +82,7 @@ class OperationsCollector(Collector):
                 screened = session.execute(select(func.count(Recommendation.id))).scalar_one()
                 failed = session.execute(
                     select(func.count(OutboxItem.id)).where(
-                        OutboxItem.job.in_(("screen_contact", "rescreen_contact")), OutboxItem.failed_at.is_not(None)
+                        OutboxItem.job.in_((SCREEN_CONTACT, RESCREEN_CONTACT)), OutboxItem.failed_at.is_not(None)
                     )
                 ).scalar_one()
                 waiting = session.execute(

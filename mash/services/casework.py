@@ -8,12 +8,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mash.db import read_only, utcnow
+from mash.job_names import RESCREEN_CONTACT
 from mash.models import Allocation, CaseNote, Claim, Contact, Recommendation, Team, TeamMember, User
 from mash.problems import Conflict, ContactNotFound, InvalidFields
 from mash.services import audit, outbox
 from mash.services.callers import Caller, Permission
 from mash.services.contacts import lock_contact
-from mash.services.matching import RESCREEN_CONTACT
 
 CONSENT_LATER = ("given", "refused")
 

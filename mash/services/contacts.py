@@ -16,14 +16,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from mash.db import utcnow
 from mash.enums import CIN_REFERRAL_SOURCE
+from mash.job_names import SCREEN_CONTACT
 from mash.matching.keys import blocking_keys
 from mash.models import Adult, Child, Contact, Referrer
 from mash.problems import ContactNotFound, DuplicateContact, InvalidFields
 from mash.services import audit, cursors, idempotency, outbox
 from mash.services.callers import Caller, Permission
 from mash.services.references import next_reference
-
-SCREEN_CONTACT = "screen_contact"
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,13 @@ from sqlalchemy.orm import Session
 from integrations.base import PartnerRejected, PartnerUnavailable
 from integrations.notify import WebhookNotifier
 from mash.db import utcnow
+from mash.job_names import SEND_FEEDBACK
 from mash.models import Contact, Decision, Feedback, NotificationEndpoint
 from mash.screening.clock import WorkingCalendar
 from mash.services import audit, outbox, sharing
 from mash.services.callers import Caller, Permission
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "feedback.yaml"
-SEND_FEEDBACK = "send_feedback"
 NO_FEEDBACK_SOURCES = frozenset({"anonymous", "unknown"})
 DONE = ("delivered", "not_required")
 LEGAL_BASIS = "UK GDPR Art 6(1)(e); DPA 2018 Sch 1 para 18 (safeguarding of children)"

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from mash.db import utcnow
 from mash.enums import CONCERN_INDICATORS
+from mash.job_names import RESCREEN_CONTACT
 from mash.models import Contact, ContactInformation
 from mash.problems import ContactNotFound, InvalidFields
 from mash.services import audit, outbox
 from mash.services.callers import Caller, Permission
 from mash.services.contacts import follow_on, lock_contact
-from mash.services.matching import RESCREEN_CONTACT
 
 MAX_TEXT = 20_000
 # A screening already under way may have read the words before the addition: screen again in every state before a

@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from mash.db import utcnow
+from mash.job_names import RESCREEN_CONTACT
 from mash.matching import Person, candidate_keys, score
 from mash.matching.keys import DOB_KEY, SURNAME_YEAR_KEY, blocking_keys
 from mash.models import Child, ChildMatch, Contact, Decision, MatchEvent, Recommendation
@@ -20,7 +21,6 @@ KEPT_BANDS = ("likely", "possible")
 MAX_CANDIDATES = 2000
 MAX_MATCHES_PER_CHILD = 10
 HISTORY_WINDOW = timedelta(days=365)
-RESCREEN_CONTACT = "rescreen_contact"
 KNOWN_CHILD = aliased(Child, name="known_child")  # built once: the earlier child record a match points to
 
 

@@ -7,12 +7,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from mash import job_names
 from mash.db import read_only, utcnow
 from mash.models import OutboxItem
 
 
 def add(session: Session, job: str, entity_id: str, *, now: datetime | None = None) -> OutboxItem:
-    """Record a job to run once the caller's transaction commits."""
+    """Record a job to run once the caller's transaction commits; a name that is no job fails here, before then."""
+    if job not in job_names.ALL:
+        raise ValueError(f"no job is named {job!r}: name it from mash.job_names")
     now = now or utcnow()
     item = OutboxItem(job=job, entity_id=entity_id, created_at=now, available_at=now)
     session.add(item)

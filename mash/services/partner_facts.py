@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from integrations import FactValue
+from mash.job_names import RESCREEN_CONTACT
 from mash.models import Contact, Suggestion
-from mash.services import audit, matching, outbox
+from mash.services import audit, outbox
 
 # Two incidents or more: this contact's and at least one before it (H15, repeated domestic abuse).
 REPEATED_DOMESTIC_ABUSE = 2
@@ -101,5 +102,5 @@ def record(
         audit.record(session, None, "suggestion.from_partner", [contact_id], detail=detail, at=now)
         contact = session.get(Contact, contact_id)
         if contact is not None and contact.status == "awaiting_decision":
-            outbox.add(session, matching.RESCREEN_CONTACT, contact_id, now=now)
+            outbox.add(session, RESCREEN_CONTACT, contact_id, now=now)
     return added

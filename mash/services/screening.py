@@ -12,6 +12,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from mash.db import utcnow
+from mash.job_names import RESCREEN_CONTACT, SCREEN_CONTACT
 from mash.models import Contact, Recommendation, Team
 from mash.problems import ContactNotFound
 from mash.screening.clock import WorkingCalendar
@@ -28,8 +29,6 @@ from mash.services import audit, matching, outbox, sharing, suggestions, teams
 from mash.services.contacts import lock_contact
 from mash.services.screening_input import contact_input, histories
 from mash.settings import Settings
-
-SCREEN_CONTACT = "screen_contact"
 
 log = structlog.get_logger(__name__)
 
@@ -72,7 +71,7 @@ def screen_contact(session: Session, contact_id: str, settings: Settings, *, res
         if contact is None:
             return False
         wanted = ("received", "screening_failed", "awaiting_decision") if rescreen else ("received", "screening_failed")
-        job = matching.RESCREEN_CONTACT if rescreen else SCREEN_CONTACT
+        job = RESCREEN_CONTACT if rescreen else SCREEN_CONTACT
         if contact.status not in wanted:
             outbox.complete(session, job, contact.id)
             return False
@@ -159,7 +158,7 @@ def explain_contact(session: Session, key: str, settings: Settings) -> tuple[Con
 def rescreen_failed(session: Session, contact_id: str, error: str) -> None:
     """Record that a re-screen failed for good; the contact keeps its earlier recommendation and stays in the queue."""
     with session.begin():
-        outbox.fail(session, matching.RESCREEN_CONTACT, contact_id, error)
+        outbox.fail(session, RESCREEN_CONTACT, contact_id, error)
         audit.record(session, None, "contact.rescreen_failed", [contact_id], detail={"error": error[:200]})
 
 

@@ -30,6 +30,7 @@ from integrations import (
     SubjectIncomplete,
 )
 from mash.db import new_id, utcnow
+from mash.job_names import REQUEST_CHECK
 from mash.models import Child, Contact, Recommendation, SharingRecord
 from mash.models.sharing import DIRECTIONS, OPEN_STATUSES
 from mash.problems import ContactNotFound, InvalidFields
@@ -39,7 +40,6 @@ from mash.services.callers import Caller, Permission
 from mash.services.partner_checks import Clock
 from mash.settings import Settings
 
-REQUEST_CHECK = "request_check"
 UNSCREENED_RAG = "amber"
 NOT_CONFIGURED = "not_configured"
 SCREENING_LEGAL_BASIS = "UK GDPR Art 6(1)(e); DPA 2018 Sch 1 para 18 (safeguarding of children)"

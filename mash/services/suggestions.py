@@ -14,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mash.db import read_only, utcnow
+from mash.job_names import RESCREEN_CONTACT
 from mash.models import Contact, Suggestion
 from mash.problems import Conflict, InvalidFields, NotFound
 from mash.screening import inputs
 from mash.screening.narrative import Finding
-from mash.services import audit, matching, outbox
+from mash.services import audit, outbox
 from mash.services.callers import Caller, Permission
 from mash.services.contacts import lock_contact
 
@@ -139,5 +140,5 @@ def decide(
             at=now,
         )
         if action == "dismiss" and contact.status == "awaiting_decision":
-            outbox.add(session, matching.RESCREEN_CONTACT, contact.id, now=now)
+            outbox.add(session, RESCREEN_CONTACT, contact.id, now=now)
     return row
