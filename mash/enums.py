@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Final
 
+from integrations import AGENCIES
+
+# The partner agencies MASH checks can ask, as the partner clients in `integrations` know them.
+CHECK_AGENCIES: Final = AGENCIES
+
 CIN_REFERRAL_SOURCE: Final[dict[str, str]] = {
     "family_member": "1A",
     "acquaintance": "1B",

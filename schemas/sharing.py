@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from integrations import AGENCIES
-from mash.enums import CONCERN_INDICATORS, CONSENT_STATUSES
+from mash.enums import CHECK_AGENCIES, CONCERN_INDICATORS, CONSENT_STATUSES
 from schemas.fields import Text, one_of
 
 DIRECTIONS = ("requested", "received", "disclosed")
@@ -16,7 +15,9 @@ class CheckRequestSchema(Schema):
     """MASH checks to ask of partner agencies: which, why, on what legal basis, and why without consent if so."""
 
     agencies = fields.List(
-        fields.String(validate=one_of(AGENCIES)), required=True, validate=validate.Length(min=1, max=len(AGENCIES))
+        fields.String(validate=one_of(CHECK_AGENCIES)),
+        required=True,
+        validate=validate.Length(min=1, max=len(CHECK_AGENCIES)),
     )
     purpose = Text(2000, required=True)
     legal_basis = Text(500, required=True)
