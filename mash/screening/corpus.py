@@ -128,7 +128,15 @@ def load_corpus(directory: str | Path) -> list[CorpusCase]:
     cases: list[CorpusCase] = []
     seen: set[str] = set()
     for path in sorted(Path(directory).glob("*.yaml")):
-        for raw in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
+        try:
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" line {mark.line + 1}" if mark is not None else ""
+            raise ValueError(f"{path.name}:{where} is not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+        if not isinstance(document, dict) or not isinstance(document.get("cases"), list):
+            raise ValueError(f"{path.name}: needs a list under 'cases'")
+        for raw in document["cases"]:
             try:
                 case = _case(raw)
             except (KeyError, TypeError, ValueError) as exc:

@@ -51,3 +51,13 @@ def test_evaluate_exits_1_naming_a_contact_recommended_below_its_floor(tmp_path:
     assert done.returncode == 1
     assert "below the floor: 1" in done.stdout
     assert "nim-bruise: recommended strategy_discussion, acceptable immediate_protection" in done.stdout
+
+
+def test_evaluate_names_a_corpus_file_that_is_not_valid_yaml_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "cases.yaml").write_text("cases:\n  - id: x\n    source: FGM risk: a planned trip\n", encoding="utf-8")
+    done = subprocess.run(
+        [MASH, "rules", "evaluate", "--screening", str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    assert "cases.yaml: line 3 is not valid YAML (mapping values are not allowed here)" in done.stderr
+    assert "Traceback" not in done.stderr
