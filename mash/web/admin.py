@@ -119,21 +119,29 @@ def _problem_errors(problem: Problem, fields: dict[str, str]) -> list[dict[str, 
     return [{"text": problem.detail, "href": "#name"}]
 
 
+def _cap_errors(form: Any) -> list[dict[str, str]]:
+    """Refuse a caseload cap that is not a whole number (left empty, the service's default cap applies)."""
+    cap_text = form.get("caseload_cap", "").strip()
+    if cap_text and not cap_text.isdigit():
+        return [{"text": "Caseload cap must be a whole number", "href": "#caseload-cap"}]
+    return []
+
+
+def _cap(form: Any) -> int | None:
+    cap_text = form.get("caseload_cap", "").strip()
+    return int(cap_text) if cap_text else None
+
+
 @bp.post("/admin/teams", endpoint="admin_create_team")
 @page(Permission.SET_UP_TEAMS)
 def admin_create_team() -> Any:
     """Create a team."""
     form = request.form
-    cap_text = form.get("caseload_cap", "").strip()
-    if cap_text and not cap_text.isdigit():
-        return _teams_page([{"text": "Caseload cap must be a whole number", "href": "#caseload-cap"}], form)
+    if _cap_errors(form):
+        return _teams_page(_cap_errors(form), form)
     try:
         team = team_admin.create_team(
-            get_session(),
-            current_caller(),
-            form.get("name", ""),
-            form.get("kind", "").strip(),
-            int(cap_text) if cap_text else None,
+            get_session(), current_caller(), form.get("name", ""), form.get("kind", "").strip(), _cap(form)
         )
     except Problem as problem:
         return _teams_page(_problem_errors(problem, {"kind": "kind", "caseload_cap": "caseload-cap"}), form)
@@ -147,17 +155,18 @@ def admin_team(team_id: str) -> Any:
     """One team: change its kind, cap and whether it is active; add workers."""
     session, caller, form = get_session(), current_caller(), request.form
     errors: list[dict[str, str]] = []
-    if request.method == "POST":
+    if request.method == "POST" and form.get("action") != "member":
+        errors = _cap_errors(form)
+    if request.method == "POST" and not errors:
         try:
             if form.get("action") == "member":
                 team_admin.add_member(session, caller, team_id, form.get("member_name", ""), form.get("user") or None)
                 flash("Worker added", "success")
             else:
-                cap_text = form.get("caseload_cap", "").strip()
                 changes: dict[str, Any] = {
                     "kind": form.get("kind", "").strip(),
                     "active": form.get("active") == "yes",
-                    "caseload_cap": int(cap_text) if cap_text.isdigit() else None,
+                    "caseload_cap": _cap(form),
                 }
                 team_admin.update_team(session, caller, team_id, changes)
                 flash("Team updated", "success")
