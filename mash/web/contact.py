@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -41,10 +40,6 @@ def act(reference: str, anchor: str, done: str, use_case: Callable[[str], object
         return redirect(url_for("web.contact", reference=reference) + f"#{anchor}")
     flash(done, "success")
     return redirect(url_for("web.contact", reference=reference))
-
-
-def _histories(session: Any, children: list[Any]) -> dict[str, dict[str, Any]]:
-    return {child["id"]: matching.child_history(session, current_caller(), child["id"]) for child in children}
 
 
 @bp.get("/contacts/<reference>", endpoint="contact")
