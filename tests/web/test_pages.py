@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -205,11 +206,12 @@ def test_teams_api_and_allocation_change_caseloads(app: Flask, client: FlaskClie
     assert post_json(client, "/api/v1/teams", manager.headers, {"name": "X", "kind": "assessment"}).status_code == 403
     patched = client.patch(
         f"/api/v1/teams/{team_id}",
-        json={"caseload_cap": 12, "add_members": [{"name": "Worker One"}]},
+        json={"caseload_cap": 12, "add_members": [{"name": "Worker One"}, {"name": "Worker Two"}]},
         headers=admin.headers,
     )
-    assert patched.status_code == 200 and patched.get_json()["capacity"] == 12
-    member_id = patched.get_json()["members"][0]["id"]
+    assert patched.status_code == 200 and patched.get_json()["capacity"] == 24
+    members = {member["name"]: member["id"] for member in patched.get_json()["members"]}
+    member_id = members["Worker One"]
     body = contact("R", **RED, children=[child("Ann", "Lee", "2018-01-01"), child("Bob", "Lee", "2019-01-01")])
     cid = post_contact(client, police.headers, body)
     post_json(
@@ -223,6 +225,15 @@ def test_teams_api_and_allocation_change_caseloads(app: Flask, client: FlaskClie
     _post(client, "/teams/allocate", {"reference": reference, "member_id": member_id}, "/teams")
     caseload = client.get("/api/v1/teams", headers=manager.headers).get_json()["items"][0]["caseload"]
     assert caseload == 2
+
+    def held() -> dict[str, int]:
+        team = client.get("/api/v1/teams", headers=manager.headers).get_json()["items"][0]
+        return {member["name"]: member["caseload"] for member in team["members"]}
+
+    assert held() == {"Worker One": 2, "Worker Two": 0}
+    moved = _post(client, "/teams/allocate", {"reference": reference, "member_id": members["Worker Two"]}, "/teams")
+    assert f"{reference} allocated" in moved.get_data(as_text=True)
+    assert held() == {"Worker One": 0, "Worker Two": 2}
     _post(client, f"/teams/close/{reference}", {}, "/teams")
     assert client.get("/api/v1/teams", headers=manager.headers).get_json()["items"][0]["caseload"] == 0
 
@@ -327,3 +338,140 @@ def test_the_queue_pages_through_every_contact(app: Flask, client: FlaskClient, 
         re.findall(r'href="/contacts/(MASH[^"]+)"', second)
     )
     assert len(references) == 30 and "First page" in second
+
+
+def test_the_queue_shows_overdue_and_flagged_contacts_on_their_own(app: Flask, client: FlaskClient, person) -> None:
+    police, therapist = person("partner", "PC Smith", "Metropolitan Police", "police"), person("therapist")
+    late, flagged, plain = (
+        post_contact(client, police.headers, contact(ref, **GREEN, children=[child(ref, "Ng", "2016-02-02")]))
+        for ref in ("Lia", "Fay", "Pia")
+    )
+    past = datetime.now(UTC) - timedelta(hours=2, minutes=5)
+    with app.extensions["mash.engine"].begin() as conn:
+        conn.execute(
+            text("UPDATE recommendations SET decision_due_by = :due WHERE contact_id = :id"),
+            {"due": past if conn.dialect.name == "postgresql" else past.replace(tzinfo=None), "id": late},
+        )
+    body = {"kind": "systemic_consultation", "note": "Third contact this year."}
+    assert post_json(client, f"/api/v1/contacts/{flagged}/flags", therapist.headers, body).status_code == 201
+    sign_in(client, person("screener"))
+
+    def listed(show: str) -> tuple[list[str], str]:
+        page = client.get(f"/queue?show={show}").get_data(as_text=True)
+        return re.findall(r'href="/contacts/(MASH-[0-9-]+)"', page), page
+
+    everything, page = listed("all")
+    assert everything[0] == _reference(app, late) and len(everything) == 3
+    assert "<strong>Overdue by 2 hours 5 minutes</strong>" in page
+    overdue, page = listed("overdue")
+    assert overdue == [_reference(app, late)] and "Overdue: most urgent first" in page
+    only_flagged, page = listed("flagged")
+    assert only_flagged == [_reference(app, flagged)] and re.search(r"govuk-tag--purple[^>]*>\s*Flagged\s*<", page)
+    assert _reference(app, plain) not in page
+
+
+def test_a_screener_releases_a_claim_for_another_to_take(app: Flask, person) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    first, second = app.test_client(), app.test_client()
+    reference = _reference(app, post_contact(first, police.headers, contact("R", **RED)))
+    sign_in(first, person("screener", "First Screener"))
+    sign_in(second, person("screener", "Second Screener"))
+    page = f"/contacts/{reference}"
+    _post(first, f"{page}/claim", {}, page)
+    released = _post(first, f"{page}/release", {}, page).get_data(as_text=True)
+    assert f"You have released {reference}" in released and "You hold this contact." not in released
+    assert count_rows(app, "claims") == {"claims": 0}
+    taken = _post(second, f"{page}/claim", {}, page).get_data(as_text=True)
+    assert "You hold this contact." in taken
+    stale = _post(first, f"{page}/release", {}, page).get_data(as_text=True)  # a form from before the claim
+    assert "Claimed by Second Screener" in stale and count_rows(app, "claims") == {"claims": 1}
+
+
+def test_a_screener_confirms_rejects_and_undoes_a_possible_match_from_the_contact_page(
+    app: Flask, client: FlaskClient, person
+) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    earlier, later = (
+        post_contact(client, police.headers, contact(ref, **GREEN, children=[child("Alfred", "Hendry", born)]))
+        for ref, born in (("M1", "2015-07-03"), ("M2", "2015-03-07"))
+    )
+    reference, earlier_reference = _reference(app, later), _reference(app, earlier)
+    sign_in(client, person("screener"))
+    page = f"/contacts/{reference}"
+    shown = client.get(page).get_data(as_text=True)
+    assert "Possible matches for Alfred Hendry" in shown and "No earlier contacts found." in shown
+    action = re.search(rf'action="({page}/matches/[^/"]+)/confirm"', shown)
+    assert action is not None
+    matches = action.group(1)
+    confirmed = _post(client, f"{matches}/confirm", {}, page).get_data(as_text=True)
+    assert "Match confirmed" in confirmed and ">Confirmed<" in confirmed
+    assert "Earlier contacts about Alfred Hendry" in confirmed and f">{earlier_reference}</a>" in confirmed
+    undone = _post(client, f"{matches}/undo", {}, page).get_data(as_text=True)
+    assert "Match decision undone" in undone and ">Suggested<" in undone
+    rejected = _post(client, f"{matches}/reject", {}, page).get_data(as_text=True)
+    assert "Match rejected" in rejected and ">Rejected<" in rejected and "No earlier contacts found." in rejected
+    assert {"match.confirm", "match.undo", "match.reject"} <= set(_audit(app, later))
+
+
+def test_the_therapist_adds_a_note_to_a_flag_and_resolves_it(app: Flask, client: FlaskClient, person) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    reference = _reference(app, post_contact(client, police.headers, contact("R", **RED)))
+    sign_in(client, person("therapist"))
+    _post(client, f"/contacts/{reference}/flag", {"flag_note": "Third contact this year."}, f"/contacts/{reference}")
+    flag_path = re.search(r'href="(/flags/[^"]+)"', client.get("/flags").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    noted = _post(client, flag_path, {"action": "note", "note": "Spoke to the DSL."}, flag_path).get_data(as_text=True)
+    assert "Note added" in noted and "Spoke to the DSL." in noted
+    empty = _post(client, flag_path, {"action": "resolve", "resolve": " "}, flag_path).get_data(as_text=True)
+    assert 'href="#resolve"' in empty and "Enter why the flag is resolved" in empty
+    resolved = _post(client, flag_path, {"action": "resolve", "resolve": "Network meeting held."}, flag_path)
+    assert "Flag resolved" in resolved.get_data(as_text=True) and "No open flags." in resolved.get_data(as_text=True)
+    assert "Network meeting held." in client.get(flag_path).get_data(as_text=True)
+
+
+def test_an_administrator_resets_a_password_issues_a_token_and_deactivates_an_account(
+    app: Flask, client: FlaskClient, person
+) -> None:
+    admin, screener = person("admin"), person("screener", "Sam Screener")
+    sign_in(client, admin)
+    listing = client.get("/admin/users").get_data(as_text=True)
+    account = re.search(r'href="(/admin/users/[^"]+)">Sam Screener<', listing).group(1)  # type: ignore[union-attr]
+    mine = re.search(r'href="(/admin/users/[^"]+)">Test admin<', listing).group(1)  # type: ignore[union-attr]
+
+    weak = _post(client, account, {"action": "password", "password": "password123"}, account).get_data(as_text=True)
+    assert 'href="#password"' in weak
+    reset = _post(client, account, {"action": "password", "password": "lantern heron biscuit"}, account)
+    assert "Password reset for Sam Screener" in reset.get_data(as_text=True)
+    assert sign_in(app.test_client(), screener, "lantern heron biscuit").get("/").headers["Location"].endswith("/queue")
+
+    issued = _post(client, account, {"action": "token"}, account).get_data(as_text=True)
+    token = re.search(r"mash_[A-Za-z0-9_-]{20,}", issued)
+    assert token is not None and "it will not be shown again" in issued
+    assert client.get("/api/v1/queue", headers=screener.headers).status_code == 401
+    assert client.get("/api/v1/queue", headers={"Authorization": "Bearer " + token.group(0)}).status_code == 200
+    assert token.group(0) not in client.get(account).get_data(as_text=True)
+
+    own = _post(client, mine, {"action": "deactivate"}, mine).get_data(as_text=True)
+    assert "You cannot deactivate your own account" in own
+    gone = _post(client, account, {"action": "deactivate"}, account).get_data(as_text=True)
+    assert "Sam Screener can no longer sign in or use the API" in gone and "Deactivated" in gone
+    refused = sign_in(app.test_client(), screener, "lantern heron biscuit")
+    assert refused.get("/").headers["Location"].endswith("/sign-in")
+    assert client.get("/api/v1/queue", headers={"Authorization": "Bearer " + token.group(0)}).status_code == 401
+
+
+def test_an_administrator_changes_a_team_and_takes_it_out_of_service(app: Flask, client: FlaskClient, person) -> None:
+    admin, manager = person("admin"), person("manager")
+    sign_in(client, admin)
+    made = _post(client, "/admin/teams", {"name": "Family Help East", "kind": "early_help"}, "/admin/teams")
+    team = made.request.path
+    wrong = {"action": "team", "kind": "assessment", "caseload_cap": "ten", "active": "yes"}
+    refused = _post(client, team, wrong, team).get_data(as_text=True)
+    assert 'href="#caseload-cap"' in refused and "Caseload cap must be a whole number" in refused
+    changed = {"action": "team", "kind": "assessment", "caseload_cap": "9", "active": "no"}
+    assert "Team updated" in _post(client, team, changed, team).get_data(as_text=True)
+    listed = client.get("/api/v1/teams", headers=manager.headers).get_json()["items"]
+    assert [(t["name"], t["kind"], t["caseload_cap"], t["active"]) for t in listed] == [
+        ("Family Help East", "assessment", 9, False)
+    ]
+    managers_page = sign_in(app.test_client(), manager).get("/teams").get_data(as_text=True)
+    assert "Family Help East" not in managers_page

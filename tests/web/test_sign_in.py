@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -95,6 +96,17 @@ def test_an_idle_session_times_out(settings: Settings, person) -> None:
     assert "You were signed out" in client.get(response.headers["Location"]).get_data(as_text=True)
     truncate_all(app)
     app.extensions["mash.engine"].dispose()
+
+
+def test_a_busy_session_still_ends_at_its_absolute_time_out(app: Flask, client: FlaskClient, person) -> None:
+    sign_in(client, person("screener"))
+    assert client.get("/queue").status_code == 200
+    hours = app.config["MASH_SETTINGS"].session_max_hours
+    with client.session_transaction() as session:
+        session["t0"] = time.time() - hours * 3600 - 5  # signed in longer ago than the limit, seen a moment ago
+    response = client.get("/queue")
+    assert response.status_code == 302 and "timed_out=1" in response.headers["Location"]
+    assert client.get("/queue").headers["Location"].endswith("/sign-in")
 
 
 def _person_on(app: Flask) -> Person:
