@@ -48,7 +48,7 @@ from mash.services import feedback, screening, tokens
 from mash.services import rules_compare as rules_compare_service
 from mash.services.demo import load_demo
 from mash.services.users import UserInvalid, create_user
-from mash.serving import QuietRequestHandler
+from mash.serving import QuietRequestHandler, closed_when_written
 from mash.settings import SettingError, Settings
 
 NARRATIVE_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "screening" / "narrative" / "corpus"
@@ -106,7 +106,9 @@ def run(host: str, port: int) -> None:
         jobs.start_sweeper(app.extensions["mash.relay"], settings.sweep_seconds)
     mode = "jobs on Redis" if settings.redis_url else "jobs in-process"
     click.echo(f"MASH Front Door on http://{host}:{port}/ (API docs at /api/v1/docs/; {mode})")
-    run_simple(host, port, app, threaded=True, use_reloader=False, request_handler=QuietRequestHandler)
+    run_simple(
+        host, port, closed_when_written(app), threaded=True, use_reloader=False, request_handler=QuietRequestHandler
+    )
 
 
 def _check_port_free(host: str, port: int) -> None:

@@ -1,10 +1,16 @@
-"""The development server's request handler: no product banner, and its own errors as problem+json."""
+"""The development server's request handler: no product banner, its own errors as problem+json, and every answer
+closed once it is written."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import WSGIRequestHandler
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from mash.problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 
@@ -45,3 +51,27 @@ class QuietRequestHandler(WSGIRequestHandler):
         self.end_headers()
         if self.command != "HEAD" and code >= 200:
             self.wfile.write(body)
+
+
+def closed_when_written(app: WSGIApplication) -> WSGIApplication:
+    """Close each answer as soon as its last byte is written, instead of waiting for the server to close it.
+
+    A request hands on its jobs from its answer's close() (mash.app), so that nobody waits for them. Werkzeug's
+    development server skips close() when the client resets the connection while the server drains it after the
+    answer, as a browser may after a form's redirect: the jobs were then left to the outbox sweep, up to
+    MASH_SWEEP_SECONDS later. gunicorn always calls close(); this is for `mash run` and the tests' live servers.
+    """
+
+    def wrapped(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        return _closing(app(environ, start_response))
+
+    return wrapped
+
+
+def _closing(answer: Iterable[bytes]) -> Iterator[bytes]:
+    try:
+        yield from answer
+    finally:  # the last byte is written, the server closed us, or it dropped us unfinished
+        close: Any = getattr(answer, "close", None)
+        if close is not None:
+            close()

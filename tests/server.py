@@ -9,11 +9,13 @@ from contextlib import contextmanager
 from flask import Flask
 from werkzeug.serving import make_server
 
+from mash.serving import closed_when_written
+
 
 @contextmanager
 def serving(app: Flask) -> Iterator[str]:
     """Run the app on a free port until the block ends; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closed_when_written(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

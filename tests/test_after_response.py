@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -106,6 +108,50 @@ def _answers(port: int) -> bool:
 def _free_port() -> int:
     with socket.create_server(("127.0.0.1", 0)) as probe:
         return int(probe.getsockname()[1])
+
+
+def _post_then_reset(base: str, path: str, headers: dict[str, str], body: bytes) -> bytes:
+    """POST over a raw socket with a few bytes too many, read the whole answer, then reset the connection.
+
+    The extra bytes keep werkzeug's development server reading the socket after its answer, so the reset lands in
+    that read: the server then never calls the answer's close(), as happens when a browser resets after a redirect.
+    """
+    host, port = base.removeprefix("http://").split(":")
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    request = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n{head}"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    with socket.create_connection((host, int(port)), timeout=30) as conn:
+        conn.sendall(request + b"\r\n\r\n")
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += conn.recv(65536)
+        top, _, rest = answer.partition(b"\r\n\r\n")
+        length = int(
+            next(line for line in top.split(b"\r\n") if line.lower().startswith(b"content-length")).split(b":")[1]
+        )
+        while len(rest) < length:
+            rest += conn.recv(65536)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+    return top + b"\r\n\r\n" + rest
+
+
+def test_a_post_whose_client_resets_the_connection_still_hands_on_its_jobs(
+    app: Flask, partner: dict[str, str], screener: dict[str, str]
+) -> None:
+    """With no sweep running, only the hand-on after the answer can screen the contact."""
+    with serving(app) as base:
+        body = json.dumps(contact("RESET", **RED)).encode()
+        answer = _post_then_reset(base, "/api/v1/contacts", partner, body)
+        assert answer.startswith(b"HTTP/1.1 201"), answer[:200]
+        contact_id = json.loads(answer.partition(b"\r\n\r\n")[2])["id"]
+
+        def screened() -> bool:
+            found = requests.get(f"{base}/api/v1/contacts/{contact_id}", headers=screener, timeout=30).json()
+            return bool(found["status"] == "awaiting_decision")
+
+        assert _until(screened, 20), "the contact was never screened: its job was not handed on"
 
 
 def test_a_contact_whose_process_died_before_screening_is_screened_when_it_starts_again(tmp_path: Path) -> None:
