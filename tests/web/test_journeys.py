@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any
 
 from flask import Flask
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.api.helpers import AMBER, GREEN, RED, contact
 from tests.conftest import count_rows
@@ -21,6 +22,16 @@ def _submit(app: Flask, who: Person, body: dict[str, Any]) -> str:
     )
     assert response.status_code == 201
     return str(response.get_json()["reference"])
+
+
+def _reload_until_shown(page: Page, selector: str, words: str, seconds: float = 30) -> None:
+    """Reload the page, as a screener would, until the words show: the re-screen an answer starts runs after the
+    answer's page is sent."""
+    deadline = time.monotonic() + seconds
+    while words not in page.locator(selector).inner_text():
+        assert time.monotonic() < deadline, f"{words!r} not shown within {seconds} s"
+        page.wait_for_timeout(250)
+        page.reload()
 
 
 def _three_contacts(app: Flask) -> str:
@@ -301,4 +312,6 @@ def test_a_screener_dismisses_a_fact_from_the_words_and_records_a_phone_answer(
     facts = me.page.locator("#facts + p + dl")
     expect(facts).to_contain_text("From the health check")
     expect(facts).to_contain_text("School nurse: Liam is on a child protection plan (neglect).")
+    _reload_until_shown(me.page, "#recommendation ~ ol", "(From the health check.)")
+    me.check("rescreened")
     me.close()
