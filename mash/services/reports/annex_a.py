@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,6 +28,7 @@ from mash.services.reports.people import People, load_people
 from mash.services.reports.period import Period, local_date
 
 CHUNK_ROWS = 1000
+FORGET_EVERY = 10_000  # referrals between forgetting the children not referred in the last year
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 FINAL_STATUSES = ("decided", "closed")
@@ -129,19 +129,20 @@ def _early_help_rows(session: Session, guidance: Guidance, people: People, span:
 
 
 def _referral_rows(session: Session, guidance: Guidance, people: People, span: Period) -> Iterator[tuple[str, Row]]:
-    recent: dict[str, deque[date]] = {}
+    recent: dict[str, tuple[date, ...]] = {}
     history_start = span.start - timedelta(days=367)
-    for seen, (row, outcome) in enumerate(_decided(session, history_start, span.end)):
+    referrals = 0
+    for row, outcome in _decided(session, history_start, span.end):
         if outcome not in guidance.referral_outcomes:
             continue
         on = local_date(row.decided_at)
+        year_ago = year_before(on)
         person = people.identifier(row.child_id)
-        dates = recent.setdefault(person, deque())
-        dates.append(on)
-        while dates[0] <= year_before(on):
-            dates.popleft()
-        if seen % 10_000 == 0:
-            recent = {key: value for key, value in recent.items() if value[-1] > year_before(on)}
+        dates = (*(d for d in recent.get(person, ()) if d > year_ago), on)
+        recent[person] = dates
+        referrals += 1
+        if referrals % FORGET_EVERY == 0:
+            recent = {key: value for key, value in recent.items() if value[-1] > year_ago}
         if row.decided_at < span.start:
             continue
         yield (
