@@ -176,6 +176,7 @@ class QueueRagSchema(Schema):
     overdue = fields.Integer()
     median_age_hours = fields.Float(allow_none=True)
     oldest_age_hours = fields.Float(allow_none=True)
+    by_age = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
 class QueueFiguresSchema(Schema):

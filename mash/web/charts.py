@@ -7,6 +7,7 @@ label, so that no meaning rests on colour alone.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -47,14 +48,15 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
 
 
-def _nice_top(value: float) -> float:
-    if value <= 0:
-        return 1.0
-    step = 10 ** max(len(str(int(value))) - 1, 0)
-    for factor in (1, 2, 2.5, 5, 10):
-        if value <= step * factor:
-            return float(step * factor)
-    return float(step * 10)
+def _scale(highest: float, whole: bool) -> tuple[float, int]:
+    """Return the axis' top and the number of equal steps up to it: steps of 1, 2, 2.5 or 5 times a power of ten,
+    at most TICKS of them, and whole steps when the values are counts (no axis marked '0.25 contacts')."""
+    if highest <= 0:
+        return float(TICKS), TICKS
+    power = 10.0 ** math.floor(math.log10(highest / TICKS))
+    candidates = [f * power for f in (1, 2, 2.5, 5, 10)]
+    step = next(s for s in candidates if s * TICKS >= highest and (s.is_integer() or not whole))
+    return step * math.ceil(highest / step - 1e-9), math.ceil(highest / step - 1e-9)
 
 
 def bars(
@@ -66,17 +68,27 @@ def bars(
     *,
     stacked: bool = True,
     target: float | None = None,
+    target_label: str = "",
     top: float | None = None,
+    empty: str = "None in this period",
 ) -> Chart:
-    """Draw vertical bars per category (stacked or side by side), with a dashed target line if given."""
+    """Draw vertical bars per category (stacked or side by side), with a dashed target line if given, or say
+    `empty` across the plot when every value is nought."""
     totals = [
         sum(s.values[i] for s in series) if stacked else max((s.values[i] for s in series), default=0)
         for i in range(len(categories))
     ]
-    ceiling = top if top is not None else _nice_top(max([*totals, target or 0], default=0))
+    highest = max([*totals, target or 0], default=0)
+    whole = all(float(value).is_integer() for s in series for value in s.values)
+    ceiling, steps = (top, TICKS) if top is not None else _scale(highest, whole)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(categories), 1)
-    parts = [_axes(ceiling, unit, plot_w, plot_h)]
+    parts = [_axes(ceiling, steps, unit, plot_w, plot_h)]
+    if max(totals, default=0) <= 0:
+        parts.append(
+            f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" '
+            f'font-size="16">{escape(empty)}</text>'
+        )
     for i, category in enumerate(categories):
         x0 = LEFT + i * slot + slot * 0.15
         width = slot * 0.7
@@ -104,7 +116,7 @@ def bars(
             f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#0b0c0c" '
             f'stroke-dasharray="6 4" stroke-width="2"/>'
             f'<text x="{LEFT + plot_w}" y="{y - 4:.1f}" text-anchor="end" font-size="12">'
-            f"target {_number(target)}</text>"
+            f"{escape(target_label or f'target {_number(target)}')}</text>"
         )
     parts.append(_legend(series, plot_h))
     return Chart(key, title, unit, tuple(categories), tuple(series), _svg(key, title, "".join(parts)))
@@ -123,11 +135,11 @@ def _label(x: float, y: float, text: str, room: float) -> str:
     return f'<text x="{x:.1f}" y="{y}" text-anchor="middle" font-size="11">{spans}</text>'
 
 
-def _axes(ceiling: float, unit: str, plot_w: float, plot_h: float) -> str:
+def _axes(ceiling: float, steps: int, unit: str, plot_w: float, plot_h: float) -> str:
     lines = []
-    for t in range(TICKS + 1):
-        value = ceiling * t / TICKS
-        y = TOP + plot_h - plot_h * t / TICKS
+    for t in range(steps + 1):
+        value = ceiling * t / steps
+        y = TOP + plot_h - plot_h * t / steps
         lines.append(
             f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" stroke-width="1"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{_number(round(value, 2))}</text>'

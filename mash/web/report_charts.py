@@ -7,8 +7,22 @@ from typing import Any
 from mash.enums import OUTCOMES, RAGS
 from mash.web.charts import Chart, Series, bars
 from mash.web.words import OUTCOMES as OUTCOME_WORDS
+from mash.web.words import label
 
 TIMELINESS_TARGET = 90.0
+AGE_WORDS = {
+    "under_4_hours": "Under 4 hours",
+    "4_to_24_hours": "4 to 24 hours",
+    "1_to_3_days": "1 to 3 days",
+    "over_3_days": "Over 3 days",
+}
+CHECK_STATES = (
+    ("answered_on_time", "Answered on time"),
+    ("answered_late", "Answered late"),
+    ("overdue", "Overdue"),
+    ("failed", "Failed"),
+    ("pending", "Not yet due"),
+)
 SOURCE_GROUPS = {
     "Individuals": ("1A", "1B", "1C", "1D"),
     "Education": ("2A", "2B"),
@@ -47,7 +61,27 @@ def timeliness(figures: dict[str, Any]) -> Chart:
         [r.capitalize() for r in rags],
         [Series("Within deadline (%)", values)],
         target=TIMELINESS_TARGET,
+        target_label=f"target {TIMELINESS_TARGET:.0f}%",
         top=100.0,
+        empty="No decisions in this period",
+    )
+
+
+def decision_hours(figures: dict[str, Any]) -> Chart:
+    """Hours from receiving a contact to its first decision, by RAG: the median and the 90th percentile."""
+    spread = figures["timeliness"]["hours_to_decision"]
+    rags = list(reversed(RAGS))
+    return bars(
+        "decision-hours",
+        "Hours from receiving a contact to its first decision, by RAG",
+        "hours",
+        [r.capitalize() for r in rags],
+        [
+            Series("Median", tuple(float(spread[r]["median"] or 0) for r in rags)),
+            Series("90th percentile", tuple(float(spread[r]["p90"] or 0) for r in rags)),
+        ],
+        stacked=False,
+        empty="No decisions in this period",
     )
 
 
@@ -67,19 +101,33 @@ def outcome_mix(figures: dict[str, Any]) -> Chart:
 
 
 def queue_age(figures: dict[str, Any]) -> Chart:
-    """Contacts waiting for a decision now, by RAG, and how many are past their deadline."""
-    by_rag = figures["queue"]["by_rag"]
+    """Contacts waiting for a decision now, by RAG, stacked by how long they have waited."""
+    queue = figures["queue"]
     rags = list(reversed(RAGS))
     return bars(
         "queue",
-        "Waiting for a decision now, by RAG",
+        f"Waiting for a decision now, by RAG and how long since they came in: {queue['waiting']} waiting, "
+        f"{queue['overdue']} past their deadline",
         "contacts",
         [r.capitalize() for r in rags],
         [
-            Series("Waiting", tuple(float(by_rag[r]["waiting"]) for r in rags)),
-            Series("Past deadline", tuple(float(by_rag[r]["overdue"]) for r in rags)),
+            Series(words, tuple(float(queue["by_rag"][r]["by_age"][band]) for r in rags))
+            for band, words in AGE_WORDS.items()
         ],
-        stacked=False,
+        empty="Nothing is waiting for a decision",
+    )
+
+
+def checks(figures: dict[str, Any]) -> Chart:
+    """MASH checks asked of each agency in the period, by what became of them."""
+    agencies = figures["checks"]
+    return bars(
+        "checks",
+        "MASH checks asked of each agency, answered on time or not",
+        "checks",
+        [label(agency) for agency in agencies],
+        [Series(words, tuple(float(found[state]) for found in agencies.values())) for state, words in CHECK_STATES],
+        empty="No checks asked in this period",
     )
 
 
@@ -96,6 +144,7 @@ def team_capacity(figures: dict[str, Any]) -> Chart:
             Series("Capacity", tuple(float(t["capacity"]) for t in teams)),
         ],
         stacked=False,
+        empty="No team has workers or cases",
     )
 
 
@@ -109,6 +158,7 @@ def overrides(figures: dict[str, Any]) -> Chart:
         "decisions",
         [words for _, words in kinds],
         [Series("Overrides", tuple(float(found[key]) for key, _ in kinds))],
+        empty="No overrides in this period",
     )
 
 
@@ -122,10 +172,21 @@ def quality_grades(figures: dict[str, Any]) -> Chart:
         "decisions audited",
         [m["month"] for m in months],
         [Series(words, tuple(float(m[key]) for m in months)) for key, words in grades],
+        empty="No audits graded in this period",
     )
 
 
-CHARTS = (weekly_contacts, timeliness, outcome_mix, queue_age, team_capacity, overrides, quality_grades)
+CHARTS = (
+    weekly_contacts,
+    timeliness,
+    decision_hours,
+    outcome_mix,
+    queue_age,
+    checks,
+    team_capacity,
+    overrides,
+    quality_grades,
+)
 
 
 def charts(figures: dict[str, Any]) -> list[Chart]:

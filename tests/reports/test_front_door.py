@@ -6,7 +6,7 @@ Tuesday 7 April 10:00. Times below are UTC; British Summer Time is UTC+1 from 29
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -295,6 +295,12 @@ def test_the_queue_now_and_team_caseloads(figures: dict[str, Any]) -> None:
     queue = figures["queue"]
     assert (queue["waiting"], queue["overdue"], queue["screening_failed"]) == (1, 1, 0)
     assert queue["by_rag"]["amber"]["waiting"] == 1 and queue["by_rag"]["red"]["waiting"] == 0
+    assert queue["by_rag"]["amber"]["by_age"] == {
+        "under_4_hours": 0,
+        "4_to_24_hours": 0,
+        "1_to_3_days": 0,
+        "over_3_days": 1,
+    }
     waited = (datetime.now(UTC) - at(8, 9)).total_seconds() / 3600
     assert waited - 1 <= queue["by_rag"]["amber"]["oldest_age_hours"] <= waited + 1
     assert figures["teams"] == [
@@ -308,6 +314,41 @@ def test_the_queue_now_and_team_caseloads(figures: dict[str, Any]) -> None:
             "use": 1.0,
         }
     ]
+
+
+def test_the_queue_by_how_long_contacts_have_waited(app: Flask, client: FlaskClient, manager: dict[str, str]) -> None:
+    now = datetime.now(UTC)
+    session = app.extensions["mash.sessionmaker"]()
+    with session.begin():
+        door = Door(session)
+        # Waited 1, 5, 30 and 100 hours: one in each band; the red one waited 5 hours, an hour past its deadline.
+        for hours, rag in ((1, "amber"), (5, "red"), (30, "amber"), (100, "green")):
+            waiting, _ = door.contact(now - timedelta(hours=hours), "6")
+            due = now - timedelta(hours=1) if rag == "red" else now + timedelta(days=1)
+            session.add(
+                Recommendation(
+                    contact_id=waiting.id,
+                    outcome="early_help",
+                    rag=rag,
+                    level=2,
+                    decision_due_by=due,
+                    reasons=[],
+                    children=[],
+                    checks=[],
+                    rulebook_version="test",
+                    screened_at=waiting.received_at,
+                )
+            )
+    session.close()
+    queue = client.get(URL, headers=manager).get_json()["queue"]
+    assert (queue["waiting"], queue["overdue"]) == (4, 1)
+    assert {rag: found["by_age"] for rag, found in queue["by_rag"].items()} == {
+        "red": {"under_4_hours": 0, "4_to_24_hours": 1, "1_to_3_days": 0, "over_3_days": 0},
+        "amber": {"under_4_hours": 1, "4_to_24_hours": 0, "1_to_3_days": 1, "over_3_days": 0},
+        "green": {"under_4_hours": 0, "4_to_24_hours": 0, "1_to_3_days": 0, "over_3_days": 1},
+    }
+    assert queue["by_rag"]["amber"]["median_age_hours"] == pytest.approx(1, abs=0.1)
+    assert queue["by_rag"]["amber"]["oldest_age_hours"] == pytest.approx(30, abs=0.1)
 
 
 def test_figures_are_for_managers_and_admins(client: FlaskClient, screener: dict[str, str]) -> None:

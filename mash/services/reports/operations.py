@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from mash.services.reports.period import Period
 from mash.services.reports.stats import percentile, share
 
 HOUR = 3600.0
+AGE_BANDS = (("under_4_hours", 4.0), ("4_to_24_hours", 24.0), ("1_to_3_days", 72.0), ("over_3_days", math.inf))
 
 
 def _hours(start: datetime, end: datetime) -> float:
@@ -94,7 +96,8 @@ def _check_state(row: Any, now: datetime) -> str:
 
 
 def queue(session: Session, now: datetime) -> dict[str, Any]:
-    """The queue now: contacts awaiting a decision by RAG, how old they are, and how many are past their deadline."""
+    """The queue now: contacts awaiting a decision by RAG, how old they are (in hours since they were received, and
+    in bands: under 4 hours, 4 to 24 hours, 1 to 3 days, over 3 days), and how many are past their deadline."""
     rows = session.execute(
         select(Recommendation.rag, Contact.received_at, Recommendation.decision_due_by)
         .join(Recommendation, Recommendation.contact_id == Contact.id)
@@ -108,6 +111,7 @@ def queue(session: Session, now: datetime) -> dict[str, Any]:
             "overdue": sum(1 for r in rows if r.rag == rag and r.decision_due_by < now),
             "median_age_hours": percentile(ages, 0.5),
             "oldest_age_hours": round(max(ages), 2) if ages else None,
+            "by_age": _age_bands(ages),
         }
     failed = session.scalars(select(Contact.id).where(Contact.status == "screening_failed")).all()
     return {
@@ -117,6 +121,13 @@ def queue(session: Session, now: datetime) -> dict[str, Any]:
         "screening_failed": len(failed),
         "by_rag": by_rag,
     }
+
+
+def _age_bands(ages: list[float]) -> dict[str, int]:
+    counts = dict.fromkeys((name for name, _ in AGE_BANDS), 0)
+    for age in ages:
+        counts[next(name for name, below in AGE_BANDS if age < below)] += 1
+    return counts
 
 
 def teams(session: Session, caseload_cap: int) -> list[dict[str, Any]]:
