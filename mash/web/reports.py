@@ -66,13 +66,18 @@ def _figures(span: Period) -> dict[str, Any]:
     return front_door(get_session(), current_caller(), span, rules)
 
 
+def last_month() -> str:
+    """Return the last month that has ended, as 2026-10: the month whose decisions are sampled for audit."""
+    return (local_date(utcnow()).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+
 @bp.get("/reports", endpoint="reports")
 @page(Permission.DOWNLOAD_RETURNS)
 def dashboard() -> str:
     """Show the performance dashboard for a period (the last twelve weeks unless another is chosen)."""
     span, first, last, errors = _period()
     figures = _figures(span)
-    month = local_date(utcnow()).strftime("%Y-%m")
+    month = last_month()
     caller = current_caller()
     sample = quality.sample(get_session(), caller, month) if caller.may(Permission.READ_QUALITY) else []
     return render_template(
@@ -83,6 +88,8 @@ def dashboard() -> str:
         last=last,
         errors=errors,
         month=month,
+        month_words=date.fromisoformat(f"{month}-01").strftime("%B %Y"),
+        sample_size=quality.DEFAULT_SIZE,
         sample=sample,
         grade_words=GRADE_WORDS,
     )

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask import Flask
@@ -105,3 +105,30 @@ def test_another_seed_draws_another_sample(app: Flask, settings: Settings) -> No
     second = mash(settings, "qa", "sample", "--month", "2026-10", "--size", "10", "--seed", "2")
     assert first.stdout != second.stdout
     assert mash(settings, "qa", "sample", "--month", "2026-13").returncode != 0
+
+
+def test_a_month_not_yet_over_is_not_sampled(client: FlaskClient, manager: dict[str, str]) -> None:
+    this_month = local_date(datetime.now(UTC)).strftime("%Y-%m")
+    refused = client.post(SAMPLES, json={"month": this_month, "size": 5}, headers=manager)
+    assert refused.status_code == 422 and "month" in refused.get_json()["errors"]
+
+
+def test_grades_are_counted_in_the_months_of_the_period_in_england(
+    app: Flask, client: FlaskClient, manager: dict[str, str]
+) -> None:
+    # June 2026 starts at 23:00 UTC on 31 May: a June period must not count May's audits.
+    session = app.extensions["mash.sessionmaker"]()
+    generate(session, date(2026, 5, 1), months=1, per_month=60, seed=5)
+    session.close()
+    drawn = client.post(SAMPLES, json={"month": "2026-05", "size": 3}, headers=manager).get_json()
+    client.put(
+        f"/api/v1/reports/quality/audits/{drawn[0]['id']}",
+        json={"grade": "good", "findings": "Clear."},
+        headers=manager,
+    )
+    june = client.get("/api/v1/reports/front-door?from=2026-06-01&to=2026-06-30", headers=manager).get_json()
+    may = client.get("/api/v1/reports/front-door?from=2026-05-01&to=2026-05-31", headers=manager).get_json()
+    assert june["quality"]["by_month"] == []
+    assert may["quality"]["by_month"] == [
+        {"month": "2026-05", "good": 1, "requires_improvement": 0, "inadequate": 0, "not_graded": 2}
+    ]

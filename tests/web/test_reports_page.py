@@ -6,24 +6,46 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, ConsoleMessage
 
+from mash.services.reports.period import ENGLAND
 from mash.services.reports.synthetic import generate
 from tests.web.browser import Visitor
 from tests.web.conftest import Person, make_person, post_form, sign_in
 
 PERIOD = "from=2026-11-01&to=2026-11-30"
-CHARTS = ("weekly-contacts", "timeliness", "outcomes", "queue", "teams", "overrides", "quality")
+CHARTS = (
+    "weekly-contacts",
+    "timeliness",
+    "decision-hours",
+    "outcomes",
+    "queue",
+    "checks",
+    "teams",
+    "overrides",
+    "quality",
+)
 
 
 def november(app: Flask) -> None:
     session = app.extensions["mash.sessionmaker"]()
     generate(session, date(2026, 11, 1), months=1, per_month=240, seed=11)
     session.close()
+
+
+def last_month(app: Flask) -> tuple[str, str, str]:
+    """Generate the decisions of the last month that has ended (the month a manager samples); return its period
+    for the address, the month as 2026-10 and its name as the page writes it."""
+    first = (datetime.now(UTC).astimezone(ENGLAND).date().replace(day=1) - timedelta(days=1)).replace(day=1)
+    session = app.extensions["mash.sessionmaker"]()
+    generate(session, first, months=1, per_month=240, seed=11)
+    session.close()
+    last = (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+    return f"from={first}&to={last}", first.strftime("%Y-%m"), first.strftime("%B %Y")
 
 
 def test_every_chart_has_its_table_and_csv_matching_the_figures(
@@ -68,16 +90,20 @@ def test_only_managers_and_administrators_see_it(client: FlaskClient, person: Ca
 def test_a_manager_draws_the_sample_and_grades_a_decision(
     app: Flask, client: FlaskClient, person: Callable[..., Person]
 ) -> None:
-    november(app)
+    period, month, month_words = last_month(app)
     sign_in(client, person("manager"))
-    post_form(client, "/reports/quality/sample", {"month": "2026-11"}, "/reports")
+    this_month = datetime.now(UTC).astimezone(ENGLAND).strftime("%Y-%m")
+    post_form(client, "/reports/quality/sample", {"month": this_month}, "/reports")
+    html = client.get("/reports").get_data(as_text=True)
+    assert f"{this_month} is not over yet" in html and f"Draw the sample for {month_words}" in html
+    post_form(client, "/reports/quality/sample", {"month": month}, "/reports")
     html = client.get("/reports").get_data(as_text=True)
     links = re.findall(r'href="(/reports/quality/[0-9a-f-]+)"', html)
     assert len(links) == 20
     refused = post_form(client, links[0], {"grade": "", "findings": ""}, links[0])
     assert "Choose a grade" in refused.get_data(as_text=True)  # type: ignore[attr-defined]
     post_form(client, links[0], {"grade": "inadequate", "findings": "No rationale for the RAG."}, links[0])
-    html = client.get("/reports?from=2026-11-01&to=2026-11-30").get_data(as_text=True)
+    html = client.get(f"/reports?{period}").get_data(as_text=True)
     assert "Decisions graded inadequate" in html and "Not graded yet" in html
 
 
@@ -85,7 +111,7 @@ def test_the_dashboard_in_a_browser_has_no_console_errors_and_passes_axe(
     live: tuple[Flask, str], browser: Browser
 ) -> None:
     app, base = live
-    november(app)
+    period, _, month_words = last_month(app)
     manager = make_person(app)("manager", "Mina Manager")
     errors: list[str] = []
     visitor = Visitor(browser, base, "reports")
@@ -93,8 +119,8 @@ def test_the_dashboard_in_a_browser_has_no_console_errors_and_passes_axe(
     visitor.page.on("pageerror", lambda error: errors.append(str(error)))
     try:
         visitor.sign_in(manager.email, manager.password)
-        visitor.go(f"/reports?{PERIOD}", "dashboard")
-        visitor.page.get_by_role("button", name="Draw this month's sample").click()
+        visitor.go(f"/reports?{period}", "dashboard")
+        visitor.page.get_by_role("button", name=f"Draw the sample for {month_words}").click()
         visitor.check("sample drawn")
         visitor.page.locator("a[href^='/reports/quality/']").first.click()
         visitor.check("audit form")

@@ -3,7 +3,8 @@
 Contacts whose latest decision was made in the month (days in England) are grouped by outcome, RAG and whether the
 decision overrode the recommendation. Each group gets a share of the sample in proportion to its size, and at least
 one place while places last, smallest groups first, so that rare decisions (overrides, immediate protection) are
-looked at. The draw is reproducible: the same month, size and seed give the same contacts.
+looked at. The draw is reproducible: the same month, size and seed give the same contacts. A month is drawn once
+it is over, so that the sample covers all of it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from mash.models import Contact, Decision, QualityAudit
 from mash.problems import Conflict, InvalidFields, NotFound
 from mash.services import audit
 from mash.services.callers import Caller, Permission
-from mash.services.reports.period import Period, period
+from mash.services.reports.period import Period, local_date, period
 
 GRADES = QA_GRADES
 DEFAULT_SIZE = 20
@@ -93,6 +94,12 @@ def draw_sample(session: Session, caller: Caller | None, month: str, size: int, 
         raise InvalidFields("The sample needs at least one contact.", errors={"size": ["Must be at least 1."]})
     span = month_period(month)
     now = utcnow()
+    if span.end > now:
+        raise InvalidFields(
+            f"{month} is not over yet: its sample is drawn once its last decision is made, from the 1st of the next "
+            "month.",
+            errors={"month": ["Must be a month that has ended."]},
+        )
     with session.begin():
         if session.scalar(select(QualityAudit.id).where(QualityAudit.month == month).limit(1)) is not None:
             raise SampleAlreadyDrawn(f"The sample for {month} has been drawn; grade it or look at it.")
@@ -174,7 +181,7 @@ def _audit_dict(found: QualityAudit) -> dict[str, Any]:
 
 def grades(session: Session, span: Period) -> dict[str, Any]:
     """Grades by month for samples of months the period touches, and the contacts graded inadequate."""
-    first, last = span.start.date().isoformat()[:7], span.last_day.isoformat()[:7]
+    first, last = local_date(span.start).isoformat()[:7], span.last_day.isoformat()[:7]
     rows = session.execute(
         select(QualityAudit.month, QualityAudit.grade, QualityAudit.contact_id, Contact.reference)
         .join(Contact, Contact.id == QualityAudit.contact_id)
