@@ -20,10 +20,11 @@ TICKS = 4
 
 @dataclass(frozen=True)
 class Series:
-    """One named row of numbers, one per category."""
+    """One named row of numbers, one per category, drawn in its own colour or the palette's next."""
 
     name: str
     values: tuple[float, ...]
+    colour: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,16 +99,12 @@ def bars(
             h = plot_h * value / ceiling
             if stacked:
                 y = TOP + plot_h - plot_h * (base + value) / ceiling
-                parts.append(
-                    _rect(x0, y, width, h, PALETTE[n % len(PALETTE)], f"{category}, {s.name}: {_number(value)}")
-                )
+                parts.append(_rect(x0, y, width, h, _colour(s, n), f"{category}, {s.name}: {_number(value)}"))
                 base += value
             else:
                 w = width / len(series)
                 y = TOP + plot_h - h
-                parts.append(
-                    _rect(x0 + n * w, y, w, h, PALETTE[n % len(PALETTE)], f"{category}, {s.name}: {_number(value)}")
-                )
+                parts.append(_rect(x0 + n * w, y, w, h, _colour(s, n), f"{category}, {s.name}: {_number(value)}"))
         if len(categories) <= 16 or i % max(len(categories) // 12, 1) == 0:
             parts.append(_label(x0 + width / 2, TOP + plot_h + 16, category, slot))
     if target is not None:
@@ -120,6 +117,10 @@ def bars(
         )
     parts.append(_legend(series, plot_h))
     return Chart(key, title, unit, tuple(categories), tuple(series), _svg(key, title, "".join(parts)))
+
+
+def _colour(series: Series, n: int) -> str:
+    return series.colour or PALETTE[n % len(PALETTE)]
 
 
 def _label(x: float, y: float, text: str, room: float) -> str:
@@ -163,7 +164,7 @@ def _legend(series: Sequence[Series], plot_h: float) -> str:
     y = TOP + plot_h + 40
     for n, s in enumerate(series):
         items.append(
-            f'<rect x="{x:.1f}" y="{y - 10}" width="12" height="12" fill="{PALETTE[n % len(PALETTE)]}"/>'
+            f'<rect x="{x:.1f}" y="{y - 10}" width="12" height="12" fill="{_colour(s, n)}"/>'
             f'<text x="{x + 16:.1f}" y="{y}" font-size="12">{escape(s.name)}</text>'
         )
         x += 24 + 7 * len(s.name)

@@ -10,18 +10,19 @@ from mash.web.words import OUTCOMES as OUTCOME_WORDS
 from mash.web.words import label
 
 TIMELINESS_TARGET = 90.0
-AGE_WORDS = {
-    "under_4_hours": "Under 4 hours",
-    "4_to_24_hours": "4 to 24 hours",
-    "1_to_3_days": "1 to 3 days",
-    "over_3_days": "Over 3 days",
-}
+BLUE, TURQUOISE, ORANGE, RED, PURPLE, GREY = "#1d70b8", "#28a197", "#f47738", "#d4351c", "#4c2c92", "#505a5f"
+AGES = (
+    ("under_4_hours", "Under 4 hours", BLUE),
+    ("4_to_24_hours", "4 to 24 hours", TURQUOISE),
+    ("1_to_3_days", "1 to 3 days", ORANGE),
+    ("over_3_days", "Over 3 days", RED),
+)
 CHECK_STATES = (
-    ("answered_on_time", "Answered on time"),
-    ("answered_late", "Answered late"),
-    ("overdue", "Overdue"),
-    ("failed", "Failed"),
-    ("pending", "Not yet due"),
+    ("answered_on_time", "Answered on time", BLUE),
+    ("answered_late", "Answered late", ORANGE),
+    ("overdue", "Overdue", RED),
+    ("failed", "Failed", PURPLE),
+    ("pending", "Not yet due", GREY),
 )
 SOURCE_GROUPS = {
     "Individuals": ("1A", "1B", "1C", "1D"),
@@ -111,8 +112,8 @@ def queue_age(figures: dict[str, Any]) -> Chart:
         "contacts",
         [r.capitalize() for r in rags],
         [
-            Series(words, tuple(float(queue["by_rag"][r]["by_age"][band]) for r in rags))
-            for band, words in AGE_WORDS.items()
+            Series(words, tuple(float(queue["by_rag"][r]["by_age"][band]) for r in rags), colour)
+            for band, words, colour in AGES
         ],
         empty="Nothing is waiting for a decision",
     )
@@ -126,7 +127,10 @@ def checks(figures: dict[str, Any]) -> Chart:
         "MASH checks asked of each agency, answered on time or not",
         "checks",
         [label(agency) for agency in agencies],
-        [Series(words, tuple(float(found[state]) for found in agencies.values())) for state, words in CHECK_STATES],
+        [
+            Series(words, tuple(float(found[state]) for found in agencies.values()), colour)
+            for state, words, colour in CHECK_STATES
+        ],
         empty="No checks asked in this period",
     )
 

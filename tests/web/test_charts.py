@@ -46,3 +46,9 @@ def test_the_target_line_is_labelled_as_asked() -> None:
         "75",
         "100",
     ]
+
+
+def test_a_series_may_have_its_own_colour() -> None:
+    chart = bars("c", "Checks", "checks", ["Police"], [Series("On time", (3.0,)), Series("Overdue", (1.0,), "#d4351c")])
+    assert chart.svg.count('fill="#d4351c"') == 2  # the bar and its key
+    assert chart.svg.count('fill="#1d70b8"') == 2
