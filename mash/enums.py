@@ -121,6 +121,7 @@ CONCERN_INDICATORS: Final = (
     "child_protection_plan",
     "looked_after",
     "bruising_ten4_site",
+    "injury_described",
 )
 
 OUTCOMES: Final = (

@@ -21,7 +21,7 @@ NIM_RULE = """  - id: injury-non-mobile-infant
       all:
         - age: non_mobile_infant
         - any:
-            - any_indicator: [injury, injury_unexplained, patterned_injury]
+            - any_indicator: [injury, injury_described, injury_unexplained, patterned_injury]
             - any_category: [physical_abuse]
     statutory: true
     outcome: strategy_discussion
@@ -73,7 +73,7 @@ def test_a_council_rulebook_that_widens_a_floor_with_any_is_accepted(tmp_path: P
     new_when = (
         "  - id: injury-non-mobile-infant\n    when:\n      any:\n        - any_category: [fgm]\n        - all:\n"
         "            - age: non_mobile_infant\n            - any:\n"
-        "                - any_indicator: [injury, injury_unexplained, patterned_injury]\n"
+        "                - any_indicator: [injury, injury_described, injury_unexplained, patterned_injury]\n"
         "                - any_category: [physical_abuse]\n"
     )
     assert messages(council(tmp_path, old_when, new_when)) == []

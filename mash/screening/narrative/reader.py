@@ -43,6 +43,7 @@ class NarrativeReader:
         self.version = terms.version
         self._finds = {term.id: term.finds for term in terms.terms}
         self._yields_to = {term.id: term.yields_to for term in terms.terms if term.yields_to}
+        self._unless = {term.id: term.unless for term in terms.terms if term.unless}
         self._combinations = terms.combinations
         self._nlp = _pipeline(terms)
         # Sentences are read one by one: ConText weighs every target against every context word in a document.
@@ -90,7 +91,10 @@ class NarrativeReader:
             by_sentence.setdefault(span.sent.start, []).append(span)
         for spans in by_sentence.values():
             sentence = spans[0].sent.text.strip()
+            labels = {span.label_ for span in spans}
             for span in spans:
+                if self._unless.get(span.label_, frozenset()) & labels:
+                    continue
                 for name in self._finds[span.label_]:
                     yield Finding(name, kind_of(name), field, sentence, span.text)
             for combination in self._combinations:
@@ -109,9 +113,16 @@ class NarrativeReader:
 
 
 def _cancelled(span: Span, spans: list[Span]) -> bool:
-    """Whether a context word changes the sense of a span; words inside a matched term ("could not explain") do not."""
+    """Whether a context word changes the sense of a span; words inside a matched term ("could not explain") do not.
+
+    spaCy keeps a span's extension values by its place in the text, so spans of two terms over the same words share
+    their modifiers: each is checked against the span's own term, which a term's `keeps` may exclude.
+    """
     return any(
-        not any(other.start <= modifier.modifier_span[0] and modifier.modifier_span[1] <= other.end for other in spans)
+        modifier.allows(span.label_.upper())
+        and not any(
+            other.start <= modifier.modifier_span[0] and modifier.modifier_span[1] <= other.end for other in spans
+        )
         for modifier in span._.modifiers
     )
 

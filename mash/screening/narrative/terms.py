@@ -27,7 +27,7 @@ DIRECTIONS: tuple[str, ...] = ("forward", "backward", "both")
 _QUOTE = " (YAML reads unquoted on, off, yes and no as true or false: put such words in quotes)"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = frozenset({"version", "title", "words", "terms", "combinations", "context"})
-_TERM_KEYS = frozenset({"id", "finds", "keeps", "yields_to", "phrases", "patterns", "note"})
+_TERM_KEYS = frozenset({"id", "finds", "keeps", "yields_to", "unless", "phrases", "patterns", "note"})
 _COMBINATION_KEYS = frozenset({"finds", "all", "sentences", "note"})
 _CONTEXT_KEYS = frozenset({"kind", "direction", "max_scope", "ends", "phrases", "patterns", "note"})
 
@@ -42,6 +42,7 @@ class Term:
     yields_to: frozenset[str]
     phrases: tuple[str, ...]
     patterns: tuple[tuple[dict[str, Any], ...], ...]
+    unless: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class _Checker:
         for item in items:
             if isinstance(item, LocatedMap):
                 self.words(item, "yields_to", tuple(sorted(known)))
+                self.words(item, "unless", tuple(sorted(known)))
         combinations = tuple(self.combination(item, known) for item in self.items(node, "combinations"))
         context = tuple(self.context(item) for item in self.items(node, "context"))
         if self.problems:
@@ -170,7 +172,9 @@ class _Checker:
         if not phrases and not patterns:
             self.problem(node.line, f"term '{term_id}' has neither 'phrases' nor 'patterns'")
         names = frozenset(str(word) for word in yields_to) if isinstance(yields_to, list) else frozenset()
-        return Term(term_id, finds, frozenset(keeps), names, phrases, patterns)
+        unless = node.get("unless", [])
+        absent = frozenset(str(word) for word in unless) if isinstance(unless, list) else frozenset()
+        return Term(term_id, finds, frozenset(keeps), names, phrases, patterns, absent)
 
     def combination(self, item: object, known: set[str]) -> Combination | None:
         node = self.mapping(item, "a combination")

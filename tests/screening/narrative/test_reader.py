@@ -157,12 +157,34 @@ def test_an_injury_and_its_missing_explanation_in_the_next_sentence_are_read_tog
         ("Mum uses heroin daily and there is no other adult at home.", {"sole_carer"}, {"no_protective_adult"}),
         ("Mum was too drunk to care for the baby; there is no other adult.", {"no_protective_adult"}, set()),
         ("Mum is anxious because Nina's cousin was sexually exploited.", set(), {"sexual_exploitation"}),
+        (
+            "Ava (12 weeks) has a bruise on her cheek, consistent with the explanation that her sister poked her.",
+            {"injury_described", "not_independently_mobile"},
+            {"injury", "bruising_ten4_site"},
+        ),
+        ("Baby has a bruise on his cheek and mum did not know how.", {"injury"}, {"injury_described"}),
+        ("The mark on her back is a Mongolian blue spot.", set(), {"injury", "injury_described"}),
+        ("A bruise behind Leo's left ear.", {"bruising_ten4_site", "injury"}, set()),
+        ("The electricity has been cut off.", set(), {"fgm"}),
+        ("Ms Price is hearing voices and lives alone with the baby.", {"carer_incapacitated", "sole_carer"}, set()),
+        ("The two little ones are left in the flat on their own for hours.", {"child_left_alone"}, set()),
+        ("Mum has a learning disability and would like support.", {"parental_learning_disability"}, set()),
+        ("He said his dad hit his mum and he hid under his bed.", {"child_witnessed_violence"}, set()),
     ],
 )
 def test_words_for_the_facts_that_set_a_floor(sentence: str, found: set[str], not_found: set[str]) -> None:
     read = names({"summary": sentence})
     assert found <= read
     assert not (not_found & read)
+
+
+def test_unless_names_terms_that_exist(tmp_path: Path) -> None:
+    text = DEFAULT_TERMS.read_text(encoding="utf-8").replace(
+        "    unless: [injury, bruising_ten4_site, patterned_injury]", "    unless: [injury, bruise_site]", 1
+    )
+    path = tmp_path / "council.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert any("bruise_site" in str(problem) for problem in check_terms(path))
 
 
 def test_a_combination_reaches_at_most_one_sentence_back(tmp_path: Path) -> None:
