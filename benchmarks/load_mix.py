@@ -54,7 +54,7 @@ COLUMNS = (
 
 def run_locust(host: str, environment: dict[str, str], minutes: float, prefix: Path) -> list[dict[str, Any]]:
     """Run the locustfile headless against `host`; return locust's statistics per request type and in total."""
-    users = 8  # 1 partner, 6 screeners, 1 manager: the locustfile fixes each class's count
+    users = 9  # a partner system, a referrer reading its list, 6 screeners, a manager: each class's count is fixed
     command = [
         str(BIN / "locust"),
         *("-f", str(LOCUSTFILE), "--headless", "--host", host),

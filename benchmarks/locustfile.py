@@ -45,19 +45,25 @@ def contact_body() -> str:
     return fill(TEMPLATE, values)
 
 
-class Partner(HttpUser):
-    """A police system posting contacts with an Idempotency-Key and checking the list of its own."""
+class PartnerSystem(HttpUser):
+    """A police system posting contacts, each with an Idempotency-Key: the first at once, then at the contact rate."""
 
-    weight = 1
     fixed_count = 1
-    wait_time = constant_throughput(_per_second(CONTACTS_PER_HOUR * 3))
+    wait_time = constant_throughput(_per_second(CONTACTS_PER_HOUR))
 
-    @task(1)
+    @task
     def post_contact(self) -> None:
         headers = {**_headers("LOAD_PARTNER_TOKEN"), "Idempotency-Key": str(uuid.uuid4())}
         self.client.post("/api/v1/contacts", data=contact_body(), headers=headers, name="POST /contacts (partner)")
 
-    @task(2)
+
+class PartnerReader(HttpUser):
+    """The referrer checking the list of its own contacts, twice per contact."""
+
+    fixed_count = 1
+    wait_time = constant_throughput(_per_second(CONTACTS_PER_HOUR * 2))
+
+    @task
     def own_list(self) -> None:
         self.client.get("/api/v1/contacts", headers=_headers("LOAD_PARTNER_TOKEN"), name="GET /contacts (partner)")
 
