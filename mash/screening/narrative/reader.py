@@ -161,8 +161,14 @@ def _pipeline(terms: Terms) -> Language:
             options["terminated_by"] = {name for m, name in boundaries.items() if words.kind in terms.context[m].ends}
             if keepers[words.kind]:
                 options["excluded_types"] = keepers[words.kind]
+        elif n in boundaries:
+            # A boundary reaches one token on and modifies no term: medspaCy limits another modifier's scope only by
+            # a modifier whose own scope overlaps it, and a PSEUDO one's spans the whole sentence, which it does not
+            # count as overlapping.
+            category = boundaries[n]
+            options.update(direction="FORWARD", max_scope=1, allowed_types=set())
         else:
-            category = boundaries.get(n, "PSEUDO")
+            category = "PSEUDO"
             options["direction"] = "PSEUDO"
         rules += [ConTextRule(phrase, category, **options) for phrase in words.phrases]
         rules += [
