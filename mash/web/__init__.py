@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from mash.api.body import malformed_path_id
 from mash.settings import Settings
-from mash.web import (
+from mash.web import (  # noqa: F401 - importing a page module registers its pages on the blueprint
     admin,
     auth,
     children,
@@ -36,20 +36,6 @@ CSP = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
 csrf = CSRFProtect()
-PAGES = (
-    admin,
-    children,
-    contact,
-    decision,
-    facts,
-    flags,
-    oversight,
-    queue,
-    referral_form,
-    reports,
-    teams,
-    your_referrals,
-)  # importing each registers its pages
 
 
 @bp.before_request

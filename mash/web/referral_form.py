@@ -61,6 +61,30 @@ def _save(draft: ReferralDraft, **changes: Any) -> None:
     referrals.save(get_session(), current_caller(), draft.id, {**draft.answers, **changes})
 
 
+def _one_of(
+    draft: ReferralDraft,
+    kind: str,
+    n: int,
+    template: str,
+    fields: tuple[str, ...],
+    errors: Callable[[dict[str, str]], dict[str, str]],
+    then: Callable[[], Response],
+) -> Any:
+    """Show or save item `n` of a list in the draft (a child, an adult); `n` one past the end adds one."""
+    items = list(draft.answers.get(kind, []))
+    if n > len(items):
+        abort(404)
+    if request.method == "GET":
+        return _show(template, draft, n=n, typed=items[n] if n < len(items) else {})
+    typed = answers.read(request.form, fields)
+    found = errors(typed)
+    if found:
+        return _show(template, draft, found, n=n, typed=typed)
+    items[n : n + 1] = [typed]
+    _save(draft, **{kind: items})
+    return then()
+
+
 def _open(view: Callable[..., Any]) -> Callable[..., Any]:
     """Open a draft's page for its writer only; a submitted draft shows its confirmation."""
 
@@ -117,18 +141,15 @@ def about_you(draft: ReferralDraft) -> Any:
 @_open
 def child(draft: ReferralDraft, n: int) -> Any:
     """One child: names, born or expected, and the details that help find them in records."""
-    children = list(draft.answers.get("children", []))
-    if n > len(children):
-        abort(404)
-    if request.method == "GET":
-        return _show("child", draft, n=n, typed=children[n] if n < len(children) else {})
-    typed = answers.read(request.form, answers.CHILD_FIELDS)
-    found = answers.child_errors(typed)
-    if found:
-        return _show("child", draft, found, n=n, typed=typed)
-    children[n : n + 1] = [typed]
-    _save(draft, children=children)
-    return _next(draft, "web.referral_children")
+    return _one_of(
+        draft,
+        "children",
+        n,
+        "child",
+        answers.CHILD_FIELDS,
+        answers.child_errors,
+        lambda: _next(draft, "web.referral_children"),
+    )
 
 
 @bp.route("/referrals/new/<draft_id>/children", methods=["GET", "POST"], endpoint="referral_children")
@@ -166,18 +187,15 @@ def remove(draft: ReferralDraft, kind: str, n: int) -> Response:
 @_open
 def adult(draft: ReferralDraft, n: int) -> Any:
     """One adult in the child's life: who they are to the child, and whether they live together."""
-    adults = list(draft.answers.get("adults", []))
-    if n > len(adults):
-        abort(404)
-    if request.method == "GET":
-        return _show("adult", draft, n=n, typed=adults[n] if n < len(adults) else {})
-    typed = answers.read(request.form, answers.ADULT_FIELDS)
-    found = answers.adult_errors(typed)
-    if found:
-        return _show("adult", draft, found, n=n, typed=typed)
-    adults[n : n + 1] = [typed]
-    _save(draft, adults=adults)
-    return redirect(url_for("web.referral_adults", draft_id=draft.id, change=request.args.get("change")))
+    return _one_of(
+        draft,
+        "adults",
+        n,
+        "adult",
+        answers.ADULT_FIELDS,
+        answers.adult_errors,
+        lambda: redirect(url_for("web.referral_adults", draft_id=draft.id, change=request.args.get("change"))),
+    )
 
 
 @bp.route("/referrals/new/<draft_id>/adults", methods=["GET", "POST"], endpoint="referral_adults")
