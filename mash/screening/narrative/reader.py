@@ -44,6 +44,7 @@ class NarrativeReader:
         self._finds = {term.id: term.finds for term in terms.terms}
         self._yields_to = {term.id: term.yields_to for term in terms.terms if term.yields_to}
         self._unless = {term.id: term.unless for term in terms.terms if term.unless}
+        self._explains = {term.id: term.explains for term in terms.terms if term.explains}
         self._combinations = terms.combinations
         self._nlp = _pipeline(terms)
         # Sentences are read one by one: ConText weighs every target against every context word in a document.
@@ -62,11 +63,17 @@ class NarrativeReader:
             for sentence in doc.sents
             if sentence.text.strip()
         ]
+        read = [
+            (field, self._affirmed(doc))
+            for (field, _), doc in zip(sentences, self._nlp.pipe(text for _, text in sentences), strict=True)
+        ]
         seen: set[tuple[str, str]] = set()
         findings: list[Finding] = []
         previous: tuple[str, list[Span]] = ("", [])
-        for (field, _), doc in zip(sentences, self._nlp.pipe(text for _, text in sentences), strict=True):
-            affirmed = self._affirmed(doc)
+        for index, (field, spans) in enumerate(read):
+            near = (index - 1, index, index + 1)
+            neighbours = [read[at][1] for at in near if 0 <= at < len(read) and read[at][0] == field]
+            affirmed = self._unexplained(spans, neighbours)
             before = previous[1] if previous[0] == field else []
             for finding in self._findings(field, affirmed, before):
                 key = (finding.name, finding.kind)
@@ -76,11 +83,26 @@ class NarrativeReader:
             previous = (field, affirmed)
         return tuple(findings)
 
+    def _unexplained(self, spans: list[Span], neighbours: list[list[Span]]) -> list[Span]:
+        """Leave out the spans that a term in this sentence or the one before or after explains ("He fell off it.").
+
+        An explanation does not count when a term it lists in `unless` is found in its sentence or in this one.
+        """
+        labels = {span.label_ for span in spans}
+        explained = {
+            label
+            for neighbour in neighbours
+            for other in neighbour
+            if not self._unless.get(other.label_, frozenset()) & (labels | {span.label_ for span in neighbour})
+            for label in self._explains.get(other.label_, frozenset())
+        }
+        return [span for span in spans if span.label_ not in explained] if explained else spans
+
     def _affirmed(self, doc: Doc) -> list[Span]:
         """Return the sentence's term spans that no context word cancels, in reading order."""
         spans = list(doc.spans[_GROUP])
         return sorted(
-            (span for span in spans if not _cancelled(span, spans) and not self._yields(span, spans)),
+            (span for span in spans if not self._cancelled(span, spans) and not self._yields(span, spans)),
             key=lambda span: (span.start, -span.end),
         )
 
@@ -104,27 +126,29 @@ class NarrativeReader:
                     for name in combination.finds:
                         yield Finding(name, kind_of(name), field, sentence, words)
 
+    def _cancelled(self, span: Span, spans: list[Span]) -> bool:
+        """Whether a context word changes the sense of a span; words inside a matched term ("could not explain") do not.
+
+        An explaining term's words still work as context words for the other terms of its sentence ("consistent with
+        the explanation" leaves a bruise only described), as they did before the term matched them.
+        spaCy keeps a span's extension values by its place in the text, so spans of two terms over the same words
+        share their modifiers: each is checked against the span's own term, which a term's `keeps` may exclude.
+        """
+        shields = [other for other in spans if other is span or other.label_ not in self._explains]
+        return any(
+            modifier.allows(span.label_.upper())
+            and not any(
+                other.start <= modifier.modifier_span[0] and modifier.modifier_span[1] <= other.end for other in shields
+            )
+            for modifier in span._.modifiers
+        )
+
     def _yields(self, span: Span, spans: Iterable[Span]) -> bool:
         """Whether a span lies within a span of a term it yields to (a child's "suicidal" in "mum is suicidal")."""
         others = self._yields_to.get(span.label_, frozenset())
         return bool(others) and any(
             other.label_ in others and other.start <= span.start and span.end <= other.end for other in spans
         )
-
-
-def _cancelled(span: Span, spans: list[Span]) -> bool:
-    """Whether a context word changes the sense of a span; words inside a matched term ("could not explain") do not.
-
-    spaCy keeps a span's extension values by its place in the text, so spans of two terms over the same words share
-    their modifiers: each is checked against the span's own term, which a term's `keeps` may exclude.
-    """
-    return any(
-        modifier.allows(span.label_.upper())
-        and not any(
-            other.start <= modifier.modifier_span[0] and modifier.modifier_span[1] <= other.end for other in spans
-        )
-        for modifier in span._.modifiers
-    )
 
 
 def _pipeline(terms: Terms) -> Language:

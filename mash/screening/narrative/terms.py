@@ -27,7 +27,7 @@ DIRECTIONS: tuple[str, ...] = ("forward", "backward", "both")
 _QUOTE = " (YAML reads unquoted on, off, yes and no as true or false: put such words in quotes)"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = frozenset({"version", "title", "words", "terms", "combinations", "context"})
-_TERM_KEYS = frozenset({"id", "finds", "keeps", "yields_to", "unless", "phrases", "patterns", "note"})
+_TERM_KEYS = frozenset({"id", "finds", "keeps", "yields_to", "unless", "explains", "phrases", "patterns", "note"})
 _COMBINATION_KEYS = frozenset({"finds", "all", "sentences", "note"})
 _CONTEXT_KEYS = frozenset({"kind", "direction", "max_scope", "ends", "phrases", "patterns", "note"})
 
@@ -43,6 +43,7 @@ class Term:
     phrases: tuple[str, ...]
     patterns: tuple[tuple[dict[str, Any], ...], ...]
     unless: frozenset[str] = frozenset()
+    explains: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ class _Checker:
             if isinstance(item, LocatedMap):
                 self.words(item, "yields_to", tuple(sorted(known)))
                 self.words(item, "unless", tuple(sorted(known)))
+                self.words(item, "explains", tuple(sorted(known)))
         combinations = tuple(self.combination(item, known) for item in self.items(node, "combinations"))
         context = tuple(self.context(item) for item in self.items(node, "context"))
         if self.problems:
@@ -167,14 +169,19 @@ class _Checker:
             self.term_lines[term_id] = node.line_of("id")
         finds = self.names(node, "finds", required=False)
         keeps = self.words(node, "keeps", CONTEXTS)
-        yields_to = node.get("yields_to", [])
         phrases, patterns = self.phrases(node), self.patterns(node)
         if not phrases and not patterns:
             self.problem(node.line, f"term '{term_id}' has neither 'phrases' nor 'patterns'")
-        names = frozenset(str(word) for word in yields_to) if isinstance(yields_to, list) else frozenset()
-        unless = node.get("unless", [])
-        absent = frozenset(str(word) for word in unless) if isinstance(unless, list) else frozenset()
-        return Term(term_id, finds, frozenset(keeps), names, phrases, patterns, absent)
+        return Term(
+            term_id,
+            finds,
+            frozenset(keeps),
+            _listed(node, "yields_to"),
+            phrases,
+            patterns,
+            _listed(node, "unless"),
+            _listed(node, "explains"),
+        )
 
     def combination(self, item: object, known: set[str]) -> Combination | None:
         node = self.mapping(item, "a combination")
@@ -300,6 +307,12 @@ class _Checker:
                 continue
             result.append(tuple(_plain(token) for token in pattern))
         return tuple(result)
+
+
+def _listed(node: LocatedMap, key: str) -> frozenset[str]:
+    """The term ids a term lists under `key` (checked against the known terms once every term is read)."""
+    value = node.get(key, [])
+    return frozenset(str(word) for word in value) if isinstance(value, list) else frozenset()
 
 
 def _plain(value: Any) -> Any:

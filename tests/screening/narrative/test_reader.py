@@ -193,3 +193,49 @@ def test_a_combination_reaches_at_most_one_sentence_back(tmp_path: Path) -> None
     path.write_text(text, encoding="utf-8")
     problems = [str(problem) for problem in check_terms(path)]
     assert any("'sentences' must be 1 or 2, not '3'" in problem for problem in problems)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Callum (12) has a bruise on his shin. He said he got it playing football and his PE teacher saw the tackle.",
+        "He fell off his scooter on the way to school. He has a graze on his knee.",
+        "Ted has a small scald on his wrist. The account is consistent and he was seen the same day.",
+    ],
+)
+def test_an_accident_told_in_the_sentence_before_or_after_leaves_the_injury_only_described(text: str) -> None:
+    read = names({"summary": text})
+    assert "injury" not in read
+    assert "injury_described" in read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Callum has a bruise on his arm. Mum said he fell over but we are not convinced.",
+        "Callum has bruises on his arm again. He said he fell over.",
+        "Callum has a bruise on his arm. He said he fell over, then said his dad grabbed him.",
+        "Callum has a bruise on his arm. Mum said he fell over but could not say where.",
+        "Mia (3 months) has a bruise on her arm. Mum said she fell off the sofa.",
+    ],
+)
+def test_an_explanation_beside_a_doubt_a_repeat_harm_or_a_baby_explains_nothing(text: str) -> None:
+    assert "injury" in names({"summary": text})
+
+
+def test_an_explanation_reaches_only_the_next_sentence_in_the_same_text() -> None:
+    assert "injury" in names({"summary": "He has a bruise on his arm. He is in year 7. He fell over at football."})
+    assert "injury" in names({"summary": "He has a bruise on his arm.", "information": "He fell over at football."})
+
+
+def test_marks_a_doctor_found_to_be_eczema_are_not_injuries() -> None:
+    read = names({"summary": "Staff saw red marks on Isla's arms. The rash was diagnosed as eczema by the GP."})
+    assert not {"injury", "injury_described"} & read
+    assert "injury" in names({"summary": "Staff saw red marks on Isla's arms. Mum says it is eczema."})
+
+
+def test_explains_names_terms_that_exist(tmp_path: Path) -> None:
+    text = DEFAULT_TERMS.read_text(encoding="utf-8").replace("    explains: [injury]\n", "    explains: [injry]\n", 1)
+    path = tmp_path / "council.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert any("injry" in str(problem) for problem in check_terms(path))
