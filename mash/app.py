@@ -17,6 +17,7 @@ from mash.api import consent, contacts, flags, ops, reports, rules, sharing, sug
 from mash.api.body import reject_personal_query
 from mash.api.openapi import FrontDoorApi
 from mash.screening.rulebook import require_statutory_floors
+from mash.services.retention_policy import load_policy
 from mash.settings import Settings
 
 log = structlog.get_logger("mash.http")
@@ -126,12 +127,15 @@ def _after_request(response: Response) -> Response:
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the MASH Front Door application from settings (read from the environment when not given).
 
-    Refuses (RulebookError) a configured rulebook that weakens a statutory floor.
+    Refuses (RulebookError) a configured rulebook that weakens a statutory floor, and (RetentionPolicyError) a
+    retention schedule that does not hold together.
     """
     settings = settings or Settings.from_env()
     mash_logging.configure(settings.log_level)
     require_statutory_floors(settings.rulebook_path)
+    retention = load_policy(settings.retention_path)
     app = Flask(__name__)
+    app.extensions["mash.retention_policy"] = retention
     if settings.proxy_count:
         n = settings.proxy_count
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]

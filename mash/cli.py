@@ -25,7 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import configure_mappers
 from werkzeug.serving import run_simple
 
-from mash import accounts_cli, audit_cli, jobs, migrations, tokens_cli
+from mash import accounts_cli, audit_cli, jobs, migrations, retention_cli, tokens_cli
 from mash.app import create_app
 from mash.db import get_session
 from mash.enums import AGENCY_TYPES, ROLES
@@ -47,6 +47,7 @@ from mash.screening.rulebook import (
 from mash.services import feedback, screening, tokens
 from mash.services import rules_compare as rules_compare_service
 from mash.services.demo import load_demo
+from mash.services.retention_policy import RetentionPolicyError
 from mash.services.users import UserInvalid, create_user
 from mash.serving import QuietRequestHandler, closed_when_written
 from mash.settings import SettingError, Settings
@@ -342,6 +343,7 @@ def users_create(
 
 accounts_cli.register(cli, users)
 audit_cli.register(cli)
+retention_cli.register(cli)
 tokens_cli.register(cli)
 
 
@@ -429,6 +431,9 @@ def main(args: list[str] | None = None) -> None:
         sys.exit(1)
     except RulebookError as exc:
         click.echo(f"mash: refusing to start with this rulebook\n{exc}", err=True)
+        sys.exit(1)
+    except RetentionPolicyError as exc:
+        click.echo(f"mash: refusing to start with this retention schedule\n{exc}", err=True)
         sys.exit(1)
     except Problem as exc:
         _fail(exc.detail)

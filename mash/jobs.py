@@ -68,6 +68,8 @@ class Runner(Protocol):
 
     def dispatch(self, items: Iterable[OutboxItem]) -> list[str]: ...
 
+    def forget(self, entity_ids: Iterable[str]) -> int: ...
+
 
 class RqRunner:
     """Enqueues jobs on Redis for `mash worker` processes, JSON-serialised, with retries and a failure callback."""
@@ -122,6 +124,31 @@ class RqRunner:
             sent.append(item.id)
         return sent
 
+    def forget(self, entity_ids: Iterable[str]) -> int:
+        """Delete every job on these records from Redis, queued, scheduled, started, finished or failed; return how
+        many jobs were still there. Redis errors propagate, so the caller's transaction rolls back."""
+        removed = 0
+        for entity_id in entity_ids:
+            for name in JOBS:
+                key = job_id(name, entity_id)
+                try:
+                    Job.fetch(key, connection=self.redis, serializer=JSONSerializer).delete()
+                    removed += 1
+                except NoSuchJobError:
+                    pass
+                for queue in self.queues.values():
+                    queue.remove(key)
+                    for registry in (
+                        queue.failed_job_registry,
+                        queue.finished_job_registry,
+                        queue.scheduled_job_registry,
+                        queue.deferred_job_registry,
+                        queue.started_job_registry,
+                        queue.canceled_job_registry,
+                    ):
+                        self.redis.zrem(registry.key, key)
+        return removed
+
 
 class InProcessRunner:
     """Runs jobs in this process right after the commit that asked for them (no Redis configured)."""
@@ -142,6 +169,10 @@ class InProcessRunner:
                 if item.attempts + 1 >= self.max_attempts:
                     resolve(spec.on_failure)(item.entity_id, type(exc).__name__)
         return ran
+
+    def forget(self, entity_ids: Iterable[str]) -> int:
+        """Nothing waits in a queue when jobs run in this process: the outbox rows are the only record of them."""
+        return 0
 
 
 def _collect_new_items(session: Session, _flush_context: Any, _instances: Any) -> None:

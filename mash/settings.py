@@ -211,6 +211,7 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     rulebook_path: str | None = None
     narrative_terms_path: str | None = None
+    retention_path: str | None = None
     decision_timescales: Mapping[str, str] = field(
         default_factory=lambda: {"red": "4 hours", "amber": "1 working day", "green": "3 working days"}
     )
@@ -258,6 +259,7 @@ class Settings:
             max_body_bytes=_whole(env, "MASH_MAX_BODY_BYTES", base.max_body_bytes, minimum=1024),
             rulebook_path=_readable_file(env, "MASH_RULEBOOK", "/etc/mash/rulebook.yaml"),
             narrative_terms_path=_readable_file(env, "MASH_NARRATIVE_TERMS", "/etc/mash/narrative-terms.yaml"),
+            retention_path=_readable_file(env, "MASH_RETENTION", "/etc/mash/retention.yaml"),
             decision_timescales=_timescales(env, "MASH_DECISION", base.decision_timescales),
             caseload_cap=_whole(env, "MASH_CASELOAD_CAP", base.caseload_cap),
             claim_minutes=_whole(env, "MASH_CLAIM_MINUTES", base.claim_minutes),
@@ -301,6 +303,7 @@ class Settings:
             ("MASH_SECRET_KEY", "***"),
             ("MASH_RULEBOOK", self.rulebook_path or "(the default rulebook)"),
             ("MASH_NARRATIVE_TERMS", self.narrative_terms_path or "(the default terms)"),
+            ("MASH_RETENTION", self.retention_path or "(the default retention schedule)"),
         ]
         rows += [(f"MASH_DECISION_{rag.upper()}", spec) for rag, spec in self.decision_timescales.items()]
         rows += [(f"MASH_CHECKS_{rag.upper()}", spec) for rag, spec in self.checks_timescales.items()]

@@ -9,6 +9,7 @@ from mash.models.idempotency import IdempotencyRecord
 from mash.models.match import ChildMatch, MatchEvent
 from mash.models.outbox import OutboxItem
 from mash.models.quality import QualityAudit
+from mash.models.retention import LegalHold, RetentionReview, RetentionReviewItem
 from mash.models.screening import Recommendation
 from mash.models.sharing import PartnerCircuit, SharingRecord
 from mash.models.suggestion import Suggestion
@@ -32,6 +33,7 @@ __all__ = [
     "Flag",
     "FlagEvent",
     "IdempotencyRecord",
+    "LegalHold",
     "MatchEvent",
     "NotificationEndpoint",
     "OutboxItem",
@@ -42,6 +44,8 @@ __all__ = [
     "ReferenceCounter",
     "ReferralDraft",
     "Referrer",
+    "RetentionReview",
+    "RetentionReviewItem",
     "SecurityEvent",
     "SharingRecord",
     "SignInAttempt",
