@@ -25,7 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import configure_mappers
 from werkzeug.serving import run_simple
 
-from mash import accounts_cli, audit_cli, jobs, migrations, retention_cli, tokens_cli
+from mash import accounts_cli, audit_cli, jobs, migrations, retention_cli, sar_cli, tokens_cli
 from mash.app import create_app
 from mash.db import get_session
 from mash.enums import AGENCY_TYPES, ROLES
@@ -344,6 +344,7 @@ def users_create(
 accounts_cli.register(cli, users)
 audit_cli.register(cli)
 retention_cli.register(cli)
+sar_cli.register(cli)
 tokens_cli.register(cli)
 
 

@@ -51,6 +51,54 @@ def _clauses(first_name: str | None, last_name: str | None, born: date | None, n
     return clauses
 
 
+def candidates(
+    session: Session,
+    *,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    date_of_birth: date | None = None,
+    nhs_number: str | None = None,
+) -> list[Found]:
+    """Return the child records that may be the one described, best first, inside the caller's transaction (the
+    caller audits what it shows)."""
+    wanted = Person(first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, nhs_number=nhs_number)
+    clauses = _clauses(first_name, last_name, date_of_birth, nhs_number)
+    if not clauses:
+        return []
+    latest_outcome = (
+        select(Decision.outcome)
+        .where(Decision.contact_id == Contact.id)
+        .order_by(Decision.decided_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Child, Contact.reference, Contact.received_at, latest_outcome, Recommendation.outcome)
+        .join(Contact, Contact.id == Child.contact_id)
+        .outerjoin(Recommendation, Recommendation.contact_id == Contact.id)
+        .where(or_(*clauses))
+        .limit(MAX_CANDIDATES)
+    ).all()
+    found = []
+    for child, reference, received_at, decided, recommended in rows:
+        result = score(wanted, Person(child.first_name, child.last_name, child.date_of_birth, child.nhs_number))
+        if result.band in ("likely", "possible"):
+            found.append(
+                Found(
+                    child,
+                    result.score,
+                    result.band,
+                    result.evidence,
+                    child.contact_id,
+                    reference,
+                    received_at,
+                    decided or recommended,
+                )
+            )
+    found.sort(key=lambda f: (-f.score, -f.received_at.timestamp()))
+    return found
+
+
 def search(
     session: Session,
     caller: Caller,
@@ -67,48 +115,10 @@ def search(
             "Give at least one detail of the child.",
             errors={"last_name": ["Enter a name, a date of birth or an NHS number"]},
         )
-    wanted = Person(first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, nhs_number=nhs_number)
-    clauses = _clauses(first_name, last_name, date_of_birth, nhs_number)
-    latest_outcome = (
-        select(Decision.outcome)
-        .where(Decision.contact_id == Contact.id)
-        .order_by(Decision.decided_at.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
     with session.begin():
-        rows = (
-            session.execute(
-                select(Child, Contact.reference, Contact.received_at, latest_outcome, Recommendation.outcome)
-                .join(Contact, Contact.id == Child.contact_id)
-                .outerjoin(Recommendation, Recommendation.contact_id == Contact.id)
-                .where(or_(*clauses))
-                .limit(MAX_CANDIDATES)
-            ).all()
-            if clauses
-            else []
-        )
-        found = []
-        for child, reference, received_at, decided, recommended in rows:
-            result = score(
-                wanted,
-                Person(child.first_name, child.last_name, child.date_of_birth, child.nhs_number),
-            )
-            if result.band in ("likely", "possible"):
-                found.append(
-                    Found(
-                        child,
-                        result.score,
-                        result.band,
-                        result.evidence,
-                        child.contact_id,
-                        reference,
-                        received_at,
-                        decided or recommended,
-                    )
-                )
-        found.sort(key=lambda f: (-f.score, -f.received_at.timestamp()))
-        found = found[:MAX_RESULTS]
+        found = candidates(
+            session, first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, nhs_number=nhs_number
+        )[:MAX_RESULTS]
         audit.record(
             session,
             caller,
