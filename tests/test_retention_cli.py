@@ -80,6 +80,7 @@ def test_review_then_destroy_with_holds_from_the_command_line(
     lifted = mash(settings, "retention", "lift", hold_id, "--reason", "Claim settled", "--by", by)
     assert lifted.returncode == 0, lifted.stderr
     assert mash(settings, "retention", "holds").stdout == ""
+    assert f"{held['reference']} lifted" in mash(settings, "retention", "holds", "--all").stdout
     second = mash(settings, "retention", "review")
     assert held["reference"] in second.stdout
     destroyed = mash(settings, "retention", "destroy", _review_id(second.stdout), "--by", by, "--confirm")

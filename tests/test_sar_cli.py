@@ -110,3 +110,21 @@ def test_a_child_is_found_by_name_and_date_of_birth_and_a_near_miss_is_only_name
     assert [c["this_child"]["first_name"] for c in document["contacts"]] == ["Amina"]
     refused = mash(settings, "sar", "export", "--last-name", "Khan", "--by", by, "--out", str(tmp_path))
     assert refused.returncode != 0 and "name the child by NHS number" in refused.stderr
+
+
+def test_a_record_confirmed_to_be_the_same_child_is_exported_with_the_others(
+    app: Flask, client: FlaskClient, settings: Settings, partner, manager, make_token, tmp_path: Path
+) -> None:
+    by = staff_account(app)
+    _about_the_child(client, partner, manager, make_token)
+    unnumbered = post_contact(
+        client, partner, contact("SAR-5", categories=["neglect"], children=[child("Amira", "Khan", "2019-04-02")])
+    )
+    record = client.get(f"/api/v1/contacts/{unnumbered}", headers=manager).get_json()
+    match = next(m for m in record["children"][0]["matches"] if m["band"] == "likely")
+    assert post_json(client, f"/api/v1/matches/{match['id']}/confirm", manager).status_code == 200
+    done = mash(settings, "sar", "export", "--nhs-number", NHS, "--by", by, "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    document = json.loads((tmp_path / "subject-access.json").read_text())
+    assert record["reference"] in {c["reference"] for c in document["contacts"]}
+    assert record["children"][0]["id"] in document["child_records"]
