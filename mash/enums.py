@@ -122,6 +122,7 @@ CONCERN_INDICATORS: Final = (
     "looked_after",
     "bruising_ten4_site",
     "injury_described",
+    "child_not_seen",
 )
 
 OUTCOMES: Final = (
