@@ -87,3 +87,26 @@ def test_destroy_removes_the_contacts_queued_and_failed_jobs_from_redis(
     assert "removed 2 queued or failed jobs" in done.stdout
     assert redis_keys_naming(redis_url, contact_id, feedback_id) == []
     assert tables_naming(app, contact_id, feedback_id) == {}
+
+
+def test_destroy_with_redis_down_destroys_nothing_and_says_so(
+    make_redis_app, redis_server, settings: Settings, partner_factory, manager_factory
+) -> None:
+    app = make_redis_app(redis_server.url)
+    client = app.test_client()
+    partner, manager = partner_factory(app), manager_factory(app)
+    by = staff_account(app)
+    contact_id = post_contact(client, partner, contact("REDIS-2", categories=["neglect"]))
+    with app.app_context():
+        screen_contact(contact_id)
+    decision = {"outcome": "signpost", "rag": "green", "rationale": "Housing can help."}
+    assert client.post(f"/api/v1/contacts/{contact_id}/decision", json=decision, headers=manager).status_code == 201
+    decided_years_ago(app, contact_id, 7)
+    env = worker_env(settings, redis_server.url)
+    reviewed = subprocess.run([MASH, "retention", "review"], env=env, capture_output=True, text=True, timeout=240)
+    assert reviewed.returncode == 0, reviewed.stderr
+    redis_server.stop()
+    destroy = [MASH, "retention", "destroy", reviewed.stdout.split()[1], "--by", by, "--confirm"]
+    done = subprocess.run(destroy, env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 1 and "cannot reach Redis" in done.stderr
+    assert tables_naming(app, contact_id)["contacts"] == 1
