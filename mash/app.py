@@ -13,7 +13,19 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mash import db, headers, jobs, limits, metrics, problems, web
 from mash import logging as mash_logging
-from mash.api import consent, contacts, flags, ops, reports, rules, sharing, suggestions, teams, triage
+from mash.api import (
+    consent,
+    contacts,
+    flags,
+    ops,
+    reports,
+    restriction,
+    rules,
+    sharing,
+    suggestions,
+    teams,
+    triage,
+)
 from mash.api.body import reject_personal_query
 from mash.api.openapi import FrontDoorApi
 from mash.screening.rulebook import require_statutory_floors
@@ -62,6 +74,7 @@ def _init_api(app: Flask) -> None:
     api.register_blueprint(suggestions.blp)
     api.register_blueprint(rules.blp)
     api.register_blueprint(consent.blp)
+    api.register_blueprint(restriction.blp)
     app.register_blueprint(ops.blp)
     problems.init_app(app)
 

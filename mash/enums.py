@@ -135,13 +135,17 @@ OUTCOMES: Final = (
 )
 RAGS: Final = ("green", "amber", "red")
 
-ROLES: Final = ("partner", "screener", "manager", "therapist", "admin")
+ROLES: Final = ("partner", "screener", "manager", "therapist", "admin", "privacy_officer")
 STAFF_ROLES: Final = ("screener", "manager", "therapist", "admin")
 
 FLAG_KINDS: Final = ("systemic_consultation",)
 FLAG_STATUSES: Final = ("open", "resolved")
 FLAG_ACTIONS: Final = ("raised", "consultation_recorded", "note_added", "resolved")
 QA_GRADES: Final = ("good", "requires_improvement", "inadequate")
+
+# Why a contact is restricted (opened only by break-glass): a member of staff or their family, a high-profile case.
+RESTRICTION_CATEGORIES: Final = ("staff_or_family", "high_profile", "other")
+PRIVACY_EVENT_KINDS: Final = ("break_glass", "restricted", "restriction_lifted")
 
 CONTACT_STATUSES: Final = ("received", "awaiting_decision", "decided", "closed", "screening_failed")
 

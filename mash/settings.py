@@ -217,6 +217,7 @@ class Settings:
     )
     caseload_cap: int = 15
     claim_minutes: int = 30
+    break_glass_minutes: int = 30
     sweep_seconds: int = 30
     screening_retry_after_seconds: int = 60
     job_retries: int = 3
@@ -263,6 +264,7 @@ class Settings:
             decision_timescales=_timescales(env, "MASH_DECISION", base.decision_timescales),
             caseload_cap=_whole(env, "MASH_CASELOAD_CAP", base.caseload_cap),
             claim_minutes=_whole(env, "MASH_CLAIM_MINUTES", base.claim_minutes),
+            break_glass_minutes=_whole(env, "MASH_BREAK_GLASS_MINUTES", base.break_glass_minutes),
             sweep_seconds=_whole(env, "MASH_SWEEP_SECONDS", base.sweep_seconds),
             screening_retry_after_seconds=_whole(
                 env, "MASH_SCREENING_RETRY_AFTER_SECONDS", base.screening_retry_after_seconds
@@ -310,6 +312,7 @@ class Settings:
         rows += [
             ("MASH_CASELOAD_CAP", str(self.caseload_cap)),
             ("MASH_CLAIM_MINUTES", str(self.claim_minutes)),
+            ("MASH_BREAK_GLASS_MINUTES", str(self.break_glass_minutes)),
             ("MASH_SWEEP_SECONDS", str(self.sweep_seconds)),
             ("MASH_SCREENING_RETRY_AFTER_SECONDS", str(self.screening_retry_after_seconds)),
             ("MASH_JOB_RETRIES", str(self.job_retries)),

@@ -19,6 +19,7 @@ from mash.enums import (
 )
 from schemas.fields import ExpectedDelivery, Name, NhsNumber, PastDate, Text, UtcDateTime, one_of
 from schemas.flags import FlagSchema
+from schemas.restriction import RestrictionSchema
 from schemas.sharing import PartnerSummarySchema, SharingRecordSchema
 
 NAME = 200
@@ -235,6 +236,9 @@ class MatchSchema(Schema):
     band = fields.String()
     status = fields.String()
     decided_at = fields.AwareDateTime(allow_none=True)
+    restricted = fields.Boolean(
+        metadata={"description": "The earlier contact is restricted: it opens by itself, by break-glass"}
+    )
 
 
 class DecisionSchema(Schema):
@@ -297,6 +301,10 @@ class ContactStaffSchema(Schema):
     information_sharing = fields.List(fields.Nested(SharingRecordSchema))
     partner_summaries = fields.List(fields.Nested(PartnerSummarySchema))
     audit = fields.Nested(AuditSummarySchema)
+    restriction = fields.Nested(RestrictionSchema, allow_none=True)
+    opened_until = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "A restricted contact: when this caseworker's break-glass ends"}
+    )
 
 
 class ContactSummarySchema(Schema):
@@ -308,7 +316,8 @@ class ContactSummarySchema(Schema):
     received_at = fields.AwareDateTime()
     agency_type = fields.String()
     children_count = fields.Integer()
-    categories = fields.List(fields.String())
+    categories = fields.List(fields.String(), metadata={"description": "Empty for a restricted contact"})
+    restricted = fields.Boolean()
 
 
 class ContactQuerySchema(Schema):

@@ -36,6 +36,9 @@ class QueueItemSchema(Schema):
     overdue = fields.Boolean()
     flagged = fields.Boolean()
     claim = fields.Nested(ClaimSchema, allow_none=True)
+    restricted = fields.Boolean(
+        metadata={"description": "A restricted contact: its categories and reasons are left out"}
+    )
 
 
 class QueuePageSchema(Schema):
@@ -82,6 +85,9 @@ class EarlierContactSchema(Schema):
     recommended_outcome = fields.String(allow_none=True)
     decided_outcome = fields.String(allow_none=True)
     link = fields.String()
+    restricted = fields.Boolean(
+        metadata={"description": "A restricted contact: its categories and outcomes are left out"}
+    )
 
 
 class ChildHistorySchema(Schema):

@@ -39,9 +39,12 @@ class Queue(Resource):
                     "reference": e.contact.reference,
                     "received_at": e.contact.received_at,
                     "agency_type": e.contact.agency_type,
-                    "categories": e.contact.categories,
+                    "categories": [] if e.contact.restriction else e.contact.categories,
                     "children_count": len(e.contact.children),
-                    "recommendation": recommendation_fields(e.recommendation, e.team_name),
+                    "recommendation": recommendation_fields(
+                        e.recommendation, e.team_name, withheld=e.contact.restriction is not None
+                    ),
+                    "restricted": e.contact.restriction is not None,
                     "overdue": e.overdue,
                     "flagged": e.flagged,
                     "claim": {"user_id": e.claimed_by, "name": e.claimed_by_name, "expires_at": e.claim_expires_at}

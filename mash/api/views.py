@@ -61,7 +61,7 @@ def partner_views(session: Session, caller: Caller, listed: list[Contact]) -> li
 
 
 def staff_summary(contact: Contact) -> dict[str, Any]:
-    """Return one row of the staff list of contacts."""
+    """Return one row of the staff list of contacts (a restricted contact's without its concerns)."""
     return {
         "id": contact.id,
         "reference": contact.reference,
@@ -69,7 +69,8 @@ def staff_summary(contact: Contact) -> dict[str, Any]:
         "received_at": contact.received_at,
         "agency_type": contact.agency_type,
         "children_count": len(contact.children),
-        "categories": contact.categories,
+        "categories": [] if contact.restriction else contact.categories,
+        "restricted": contact.restriction is not None,
     }
 
 
@@ -101,20 +102,33 @@ def _oversight_fields(oversight: Oversight) -> dict[str, Any]:
     }
 
 
-def recommendation_fields(rec: Recommendation, team_name: str | None) -> dict[str, Any]:
-    """Return a recommendation as the contract shapes it."""
+def recommendation_fields(rec: Recommendation, team_name: str | None, *, withheld: bool = False) -> dict[str, Any]:
+    """Return a recommendation as the contract shapes it; `withheld` leaves out the reasons (what the contact is
+    about), as a list shows a restricted contact."""
     return {
         "outcome": rec.outcome,
         "rag": rec.rag,
         "level": rec.level,
         "decision_due_by": rec.decision_due_by,
-        "reasons": rec.reasons,
+        "reasons": [] if withheld else rec.reasons,
         "rulebook_version": rec.rulebook_version,
         "team": {"id": rec.team_id, "name": team_name} if rec.team_id else None,
         "team_note": rec.team_note,
         "checks": rec.checks,
-        "children": rec.children,
+        "children": [{**child, "reasons": []} for child in rec.children] if withheld else rec.children,
         "screened_at": rec.screened_at,
+    }
+
+
+def restriction_fields(contact: Contact) -> dict[str, Any] | None:
+    """Return why and since when a contact is restricted, or None."""
+    if contact.restriction is None:
+        return None
+    return {
+        "category": contact.restriction,
+        "reason": contact.restriction_reason,
+        "restricted_at": contact.restricted_at,
+        "restricted_by": contact.restricted_by_id,
     }
 
 
@@ -154,4 +168,6 @@ def staff_view(record: StaffRecord) -> dict[str, Any]:
         "flags": record.flags,
         **shared,
         "audit": {"views": record.views, "last_viewed_at": record.last_viewed_at},
+        "restriction": restriction_fields(contact),
+        "opened_until": record.opened_until,
     }

@@ -8,6 +8,7 @@ from mash.models.flag import Flag, FlagEvent
 from mash.models.idempotency import IdempotencyRecord
 from mash.models.match import ChildMatch, MatchEvent
 from mash.models.outbox import OutboxItem
+from mash.models.privacy import PrivacyEvent
 from mash.models.quality import QualityAudit
 from mash.models.retention import LegalHold, RetentionReview, RetentionReviewItem
 from mash.models.screening import Recommendation
@@ -39,6 +40,7 @@ __all__ = [
     "OutboxItem",
     "Oversight",
     "PartnerCircuit",
+    "PrivacyEvent",
     "QualityAudit",
     "Recommendation",
     "ReferenceCounter",

@@ -40,6 +40,11 @@ class Contact(Base):
     needs: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A restricted contact opens to caseworkers only by break-glass (`mash.services.restriction`).
+    restriction: Mapped[str | None] = mapped_column(String(20))
+    restriction_reason: Mapped[str | None] = mapped_column(Text)
+    restricted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    restricted_by_id: Mapped[str | None] = mapped_column(String(36))
 
     referrer: Mapped[Referrer] = orm.relationship(back_populates="contact", cascade="all, delete-orphan")
     children: Mapped[list[Child]] = orm.relationship(

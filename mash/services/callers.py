@@ -17,6 +17,7 @@ SCREENER: Final = "screener"
 MANAGER: Final = "manager"
 THERAPIST: Final = "therapist"
 ADMIN: Final = "admin"
+PRIVACY_OFFICER: Final = "privacy_officer"
 CASEWORK_ROLES: Final = (SCREENER, MANAGER, THERAPIST)  # staff who work with children's records; not the admin
 
 
@@ -54,6 +55,10 @@ class Permission(StrEnum):
     REVIEW_SUGGESTIONS = "review_suggestions"
     COMPARE_RULES = "compare_rules"
     OVERRIDE_REFUSED_CONSENT = "override_refused_consent"
+    RESTRICT_CONTACT = "restrict_contact"
+    LIFT_RESTRICTION = "lift_restriction"
+    BREAK_GLASS = "break_glass"
+    READ_PRIVACY_LOG = "read_privacy_log"
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ PERMISSIONS: Final[Mapping[Permission, Grant]] = MappingProxyType(
         Permission.DECIDE: _grant((SCREENER, MANAGER), "Only screeners and managers decide."),
         Permission.ACT_ON_ANY_CLAIM: _grant((MANAGER,), "Only managers act on contacts another user holds."),
         Permission.OVERSEE: _grant((MANAGER,), "Only managers sign off decisions."),
-        Permission.READ_ACCESS_HISTORY: _grant((MANAGER, ADMIN)),
+        Permission.READ_ACCESS_HISTORY: _grant((MANAGER, ADMIN, PRIVACY_OFFICER)),
         Permission.READ_CHILD_HISTORY: _grant((SCREENER, MANAGER, THERAPIST)),
         Permission.READ_OVERDUE_FEEDBACK: _grant((MANAGER, ADMIN)),
         Permission.READ_FLAGS: _grant(CASEWORK_ROLES, "Flags are for MASH caseworkers."),
@@ -121,6 +126,12 @@ PERMISSIONS: Final[Mapping[Permission, Grant]] = MappingProxyType(
         ),
         Permission.COMPARE_RULES: _grant((MANAGER,), "Only managers compare rulebooks."),
         Permission.OVERRIDE_REFUSED_CONSENT: _grant((MANAGER,), "Only managers decide early help on refused consent."),
+        Permission.RESTRICT_CONTACT: _grant((SCREENER, MANAGER), "Only screeners and managers restrict a contact."),
+        Permission.LIFT_RESTRICTION: _grant((MANAGER,), "Only managers lift a restriction."),
+        Permission.BREAK_GLASS: _grant(CASEWORK_ROLES, "Only MASH caseworkers open a restricted contact."),
+        Permission.READ_PRIVACY_LOG: _grant(
+            (PRIVACY_OFFICER,), "The list of break-glass openings and restrictions is for the privacy officer."
+        ),
     }
 )
 

@@ -14,7 +14,7 @@ from mash.matching import Person, candidate_keys, score
 from mash.matching.keys import DOB_KEY, SURNAME_YEAR_KEY, blocking_keys
 from mash.models import Child, ChildMatch, Contact, Decision, MatchEvent, Recommendation
 from mash.problems import Conflict, NotFound
-from mash.services import audit, outbox
+from mash.services import audit, outbox, restriction
 from mash.services.callers import Caller, Permission
 
 KEPT_BANDS = ("likely", "possible")
@@ -152,17 +152,18 @@ def earlier_concerns(session: Session, contact: Contact, child: Child) -> list[E
 
 
 def matches_for(session: Session, child_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Return the matches of some children with the earlier contact each points to; call inside a transaction."""
+    """Return the matches of some children with the earlier contact each points to; call inside a transaction. A
+    restricted earlier contact shows as one, without the evidence (which names the child)."""
     known = KNOWN_CHILD
     rows = session.execute(
-        select(ChildMatch, Contact.reference, Contact.received_at, Contact.id)
+        select(ChildMatch, Contact.reference, Contact.received_at, Contact.id, Contact.restriction)
         .join(known, known.id == ChildMatch.known_child_id)
         .join(Contact, Contact.id == known.contact_id)
         .where(ChildMatch.child_id.in_(child_ids))
         .order_by(ChildMatch.score.desc())
     ).all()
     found: dict[str, list[dict[str, Any]]] = {child_id: [] for child_id in child_ids}
-    for match, reference, received_at, contact_id in rows:
+    for match, reference, received_at, contact_id, restricted in rows:
         found[match.child_id].append(
             {
                 "id": match.id,
@@ -172,9 +173,10 @@ def matches_for(session: Session, child_ids: list[str]) -> dict[str, list[dict[s
                 "contact_received_at": received_at,
                 "score": match.score,
                 "band": match.band,
-                "evidence": match.evidence,
+                "evidence": [] if restricted else match.evidence,
                 "status": match.status,
                 "decided_at": match.decided_at,
+                "restricted": restricted is not None,
             }
         )
     return found
@@ -207,8 +209,21 @@ def decide_match(session: Session, caller: Caller, match_id: str, action: str) -
     return match
 
 
+def _concerns(contact: Contact, recommended: str | None, decided: str | None) -> dict[str, Any]:
+    """Return what an earlier contact was about and what came of it, withheld when it is restricted."""
+    if contact.restriction is not None:
+        return {"categories": [], "recommended_outcome": None, "decided_outcome": None, "restricted": True}
+    return {
+        "categories": contact.categories,
+        "recommended_outcome": recommended,
+        "decided_outcome": decided,
+        "restricted": False,
+    }
+
+
 def child_history(session: Session, caller: Caller, child_id: str) -> dict[str, Any]:
-    """Return a child's earlier contacts through confirmed and likely links, with what was recommended and decided."""
+    """Return a child's earlier contacts through confirmed and likely links, with what was recommended and decided
+    (withheld for a restricted contact, which opens only by itself, by break-glass)."""
     return children_history(session, caller, [child_id])[child_id]
 
 
@@ -226,6 +241,9 @@ def children_history(session: Session, caller: Caller, child_ids: list[str]) -> 
         missing = set(child_ids) - set(children)
         if missing:
             raise NotFound(f"No child {sorted(missing)[0]}.")
+        for child in children.values():
+            if child.contact.restriction and not restriction.opened_until(session, caller, child.contact_id, utcnow()):
+                raise restriction.Restricted(child.contact_id, child.contact.restriction)
         rows = session.execute(
             select(ChildMatch.child_id, Contact, ChildMatch.status, ChildMatch.band, Recommendation.outcome)
             .select_from(ChildMatch)
@@ -257,10 +275,8 @@ def children_history(session: Session, caller: Caller, child_ids: list[str]) -> 
                     "reference": contact.reference,
                     "received_at": contact.received_at,
                     "status": contact.status,
-                    "categories": contact.categories,
-                    "recommended_outcome": recommended,
-                    "decided_outcome": decided.get(contact.id),
                     "link": "confirmed" if status == "confirmed" else band,
+                    **_concerns(contact, recommended, decided.get(contact.id)),
                 }
                 for linked_child, contact, status, band, recommended in rows
                 if linked_child == child_id
