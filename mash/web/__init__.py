@@ -22,6 +22,7 @@ from mash.web import (  # noqa: F401 - importing a page module registers its pag
     facts,
     flags,
     oversight,
+    privacy,
     queue,
     referral_form,
     reports,

@@ -24,6 +24,7 @@ HOMES = {
     "manager": "web.oversight",
     "therapist": "web.flags",
     "admin": "web.admin_users",
+    "privacy_officer": "web.privacy",
 }
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
     "partner": [("Your referrals", "web.referrals"), ("Make a referral", "web.referral_new")],
@@ -38,6 +39,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     "therapist": [("Flags", "web.flags"), ("Queue", "web.queue"), ("Find a child", "web.child_search")],
     "admin": [("Accounts", "web.admin_users"), ("Teams", "web.admin_teams")],
+    "privacy_officer": [("Privacy log", "web.privacy")],
 }
 
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from mash.api.views import staff_view
 from mash.db import get_session, utcnow
 from mash.problems import ContactNotFound, Problem
-from mash.services import casework, contact_record, flags, matching, queue, sharing, suggestions
+from mash.services import casework, contact_record, flags, matching, queue, restriction, sharing, suggestions
 from mash.services.callers import Permission
 from mash.web import words
 from mash.web.auth import current_caller, page
@@ -19,6 +19,11 @@ from mash.web.blueprint import bp
 CASEWORKERS = ("screener", "manager", "therapist")
 DECIDERS = ("screener", "manager")
 AGENCIES = {"police": "Police", "health": "Health", "education": "Education"}
+RESTRICTIONS = {
+    "staff_or_family": "A member of staff or their family",
+    "high_profile": "A high-profile case",
+    "other": "Another reason",
+}
 
 
 def contact_id(reference: str) -> str:
@@ -29,14 +34,17 @@ def contact_id(reference: str) -> str:
         abort(404)
 
 
-def act(reference: str, anchor: str, done: str, use_case: Callable[[str], object]) -> Response:
-    """Run one use case on a contact from a form; flash its outcome, or its problem linked to the field, and go back."""
+def act(
+    reference: str, anchor: str, done: str, use_case: Callable[[str], object], ids: dict[str, str] | None = None
+) -> Response:
+    """Run one use case on a contact from a form; flash its outcome, or its problem linked to the field (`ids` names
+    the page's id of a field where the form's differs from the use case's), and go back."""
     found = contact_id(reference)
     try:
         use_case(found)
     except Problem as problem:
         for field, messages in (problem.errors or {"": [problem.detail]}).items():
-            flash(messages[0], f"error:{field.replace('_', '-') or anchor}")
+            flash(messages[0], f"error:{(ids or {}).get(field) or field.replace('_', '-') or anchor}")
         return redirect(url_for("web.contact", reference=reference) + f"#{anchor}")
     flash(done, "success")
     return redirect(url_for("web.contact", reference=reference))
@@ -44,11 +52,14 @@ def act(reference: str, anchor: str, done: str, use_case: Callable[[str], object
 
 @bp.get("/contacts/<reference>", endpoint="contact")
 @page(Permission.READ_CHILD_HISTORY)
-def contact_page(reference: str) -> str:
+def contact_page(reference: str) -> str | tuple[str, int]:
     """Show one contact to staff, recording the read as the API does."""
     session = get_session()
     caller = current_caller()
-    record = contact_record.read_for_staff(session, caller, contact_id(reference))
+    try:
+        record = contact_record.read_for_staff(session, caller, contact_id(reference))
+    except restriction.Restricted as closed:
+        return closed_page(reference, closed.category), 403
     found = record.contact
     view = staff_view(record)
     today = utcnow().date()
@@ -65,6 +76,10 @@ def contact_page(reference: str) -> str:
         now=utcnow(),
         agencies=AGENCIES,
         can_decide=caller.may(Permission.DECIDE),
+        restrictions=RESTRICTIONS,
+        restriction_items=[{"value": value, "text": text} for value, text in RESTRICTIONS.items()],
+        can_restrict=caller.may(Permission.RESTRICT_CONTACT),
+        can_lift=caller.may(Permission.LIFT_RESTRICTION),
         facts=suggestions.list_for(session, caller, found.id) if caller.may(Permission.REVIEW_SUGGESTIONS) else [],
     )
 
@@ -181,4 +196,64 @@ def reopen(reference: str) -> Response:
         "reason",
         "Contact reopened for a new decision",
         lambda cid: casework.reopen(get_session(), current_caller(), cid, reason),
+    )
+
+
+def closed_page(reference: str, category: str, errors: list[dict[str, str]] | None = None, reason: str = "") -> str:
+    """Render the page a restricted contact shows instead of itself: why it is closed, and the break-glass form."""
+    return render_template(
+        "restricted.html",
+        reference=reference,
+        category=RESTRICTIONS.get(category, words.label(category)),
+        category_value=category,
+        can_lift=current_caller().may(Permission.LIFT_RESTRICTION),
+        minutes=current_app.config["MASH_SETTINGS"].break_glass_minutes,
+        errors=errors or [],
+        reason=reason,
+    )
+
+
+@bp.post("/contacts/<reference>/break-glass", endpoint="break_glass")
+@page(Permission.BREAK_GLASS)
+def break_glass(reference: str) -> Response | tuple[str, int]:
+    """Open a restricted contact for a limited time, with the reason given."""
+    found, reason = contact_id(reference), request.form.get("reason", "")
+    try:
+        opening = restriction.break_glass(
+            get_session(), current_caller(), found, reason, current_app.config["MASH_SETTINGS"].break_glass_minutes
+        )
+    except restriction.NotRestricted:
+        return redirect(url_for("web.contact", reference=reference))
+    except Problem as problem:
+        errors = [{"text": messages[0], "href": "#reason"} for messages in (problem.errors or {}).values()]
+        return closed_page(reference, request.form.get("category", ""), errors, reason), 422
+    flash(f"You have opened {reference} until {words.when(opening.expires_at)}", "success")
+    return redirect(url_for("web.contact", reference=reference))
+
+
+@bp.post("/contacts/<reference>/restriction", endpoint="restrict")
+@page(Permission.RESTRICT_CONTACT)
+def restrict(reference: str) -> Response:
+    """Restrict the contact: caseworkers then open it only by break-glass."""
+    form = request.form
+    return act(
+        reference,
+        "restriction",
+        f"{reference} is restricted: caseworkers now open it only by giving a reason",
+        lambda cid: restriction.restrict(
+            get_session(), current_caller(), cid, form.get("category", ""), form.get("restriction_reason", "")
+        ),
+        ids={"reason": "restriction-reason"},
+    )
+
+
+@bp.post("/contacts/<reference>/restriction/lift", endpoint="lift_restriction")
+@page(Permission.LIFT_RESTRICTION)
+def lift_restriction(reference: str) -> Response:
+    """Lift the contact's restriction."""
+    return act(
+        reference,
+        "restriction",
+        f"The restriction on {reference} is lifted",
+        lambda cid: restriction.lift(get_session(), current_caller(), cid),
     )

@@ -45,6 +45,7 @@ def queue_page() -> str:
             "received": words.when(entry.contact.received_at),
             "claimed_by": entry.claimed_by_name,
             "flagged": entry.flagged,
+            "restricted": entry.contact.restriction is not None,
         }
         for entry in found.items
     ]
