@@ -35,6 +35,9 @@ class CandidateSchema(Schema):
     score = fields.Float()
     band = fields.String()
     reasons = fields.List(fields.String())
+    restricted = fields.Boolean(
+        metadata={"description": "The child is on a restricted contact: no name, date of birth, reasons or outcome"}
+    )
     contacts = fields.List(fields.Nested(CandidateContactSchema))
 
 

@@ -78,12 +78,13 @@ class ChildSearch(Resource):
             "items": [
                 {
                     "child_id": f.child.id,
-                    "first_name": f.child.first_name,
-                    "last_name": f.child.last_name,
-                    "date_of_birth": f.child.date_of_birth,
+                    "first_name": None if f.restricted else f.child.first_name,
+                    "last_name": None if f.restricted else f.child.last_name,
+                    "date_of_birth": None if f.restricted else f.child.date_of_birth,
                     "score": round(f.score, 3),
                     "band": f.band,
                     "reasons": list(f.reasons),
+                    "restricted": f.restricted,
                     "contacts": [
                         {
                             "id": f.contact_id,

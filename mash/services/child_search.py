@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ class Found:
     reference: str
     received_at: datetime
     outcome: str | None
+    restricted: bool
 
 
 def _clauses(first_name: str | None, last_name: str | None, born: date | None, nhs_number: str | None) -> list[Any]:
@@ -73,14 +74,16 @@ def candidates(
         .scalar_subquery()
     )
     rows = session.execute(
-        select(Child, Contact.reference, Contact.received_at, latest_outcome, Recommendation.outcome)
+        select(
+            Child, Contact.reference, Contact.received_at, latest_outcome, Recommendation.outcome, Contact.restriction
+        )
         .join(Contact, Contact.id == Child.contact_id)
         .outerjoin(Recommendation, Recommendation.contact_id == Contact.id)
         .where(or_(*clauses))
         .limit(MAX_CANDIDATES)
     ).all()
     found = []
-    for child, reference, received_at, decided, recommended in rows:
+    for child, reference, received_at, decided, recommended, restriction in rows:
         result = score(wanted, Person(child.first_name, child.last_name, child.date_of_birth, child.nhs_number))
         if result.band in ("likely", "possible"):
             found.append(
@@ -93,6 +96,7 @@ def candidates(
                     reference,
                     received_at,
                     decided or recommended,
+                    restriction is not None,
                 )
             )
     found.sort(key=lambda f: (-f.score, -f.received_at.timestamp()))
@@ -108,7 +112,8 @@ def search(
     date_of_birth: date | None = None,
     nhs_number: str | None = None,
 ) -> list[Found]:
-    """Return the children who may be the one described, best first, and record whose records were seen."""
+    """Return the children who may be the one described, best first, and record whose records were seen; a child on a
+    restricted contact comes without the evidence (which names the child) or the outcome."""
     caller.require(Permission.SEARCH_CHILDREN)
     if not any((first_name, last_name, date_of_birth, nhs_number)):
         raise InvalidFields(
@@ -126,4 +131,4 @@ def search(
             list(dict.fromkeys(f.contact_id for f in found)),
             at=utcnow(),
         )
-    return found
+    return [replace(f, reasons=(), outcome=None) if f.restricted else f for f in found]

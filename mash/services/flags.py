@@ -17,7 +17,7 @@ from mash.problems import (
     FlagAlreadyResolved,
     FlagNotFound,
 )
-from mash.services import audit, cursors
+from mash.services import audit, cursors, restriction
 from mash.services.callers import Caller, Permission
 
 OPEN = "open"
@@ -158,6 +158,7 @@ def get_flag(session: Session, caller: Caller, flag_id: str) -> Flag:
         flag = session.execute(_with_history().where(Flag.id == flag_id)).scalar_one_or_none()
         if flag is None:
             raise FlagNotFound(f"No flag {flag_id} that you may see.")
+        restriction.require_open(session, caller, session.get_one(Contact, flag.contact_id))
         audit.record(session, caller, "flag.read", [flag.contact_id], detail={"flag_id": flag.id})
     return flag
 
@@ -182,8 +183,11 @@ def _page(
         query = query.where(or_(Flag.raised_at < at, and_(Flag.raised_at == at, Flag.id < last_id)))
     query = query.order_by(Flag.raised_at.desc(), Flag.id.desc()).limit(limit + 1)
     with session.begin():
-        if contact_must_exist and contact_id is not None and not _contact_exists(session, contact_id):
-            raise ContactNotFound(f"No contact {contact_id}.")
+        if contact_must_exist and contact_id is not None:
+            contact = session.get(Contact, contact_id)
+            if contact is None:
+                raise ContactNotFound(f"No contact {contact_id}.")
+            restriction.require_open(session, caller, contact)
         rows = list(session.execute(query).scalars())
         items = rows[:limit]
         seen = list(dict.fromkeys(flag.contact_id for flag in items))

@@ -242,8 +242,7 @@ def children_history(session: Session, caller: Caller, child_ids: list[str]) -> 
         if missing:
             raise NotFound(f"No child {sorted(missing)[0]}.")
         for child in children.values():
-            if child.contact.restriction and not restriction.opened_until(session, caller, child.contact_id, utcnow()):
-                raise restriction.Restricted(child.contact_id, child.contact.restriction)
+            restriction.require_open(session, caller, child.contact)
         rows = session.execute(
             select(ChildMatch.child_id, Contact, ChildMatch.status, ChildMatch.band, Recommendation.outcome)
             .select_from(ChildMatch)

@@ -32,7 +32,7 @@ class Restricted(Forbidden):
             "Only a caseworker who gives a reason opens a restricted contact, for a limited time (break-glass).",
             extra={"break_glass": f"/api/v1/contacts/{contact_id}/break-glass", "category": category},
         )
-        self.category = category
+        self.contact_id, self.category = contact_id, category
 
 
 class AlreadyRestricted(Conflict):
@@ -158,6 +158,12 @@ def opened_until(session: Session, caller: Caller, contact_id: str, now: datetim
         )
     ).scalar_one()
     return until
+
+
+def require_open(session: Session, caller: Caller, contact: Contact) -> None:
+    """Refuse (403) a restricted contact the caller has not opened by break-glass; call inside a transaction."""
+    if contact.restriction and opened_until(session, caller, contact.id, utcnow()) is None:
+        raise Restricted(contact.id, contact.restriction)
 
 
 def privacy_log(

@@ -35,7 +35,7 @@ from mash.models import Child, Contact, Recommendation, SharingRecord
 from mash.models.sharing import DIRECTIONS, OPEN_STATUSES
 from mash.problems import ContactNotFound, InvalidFields
 from mash.screening.clock import WorkingCalendar
-from mash.services import audit, outbox, partner_checks, partner_facts
+from mash.services import audit, outbox, partner_checks, partner_facts, restriction
 from mash.services.callers import Caller, Permission
 from mash.services.partner_checks import Clock
 from mash.settings import Settings
@@ -403,11 +403,14 @@ def _agency_order(agency: str) -> tuple[int, str]:
 
 
 def ledger(session: Session, caller: Caller, contact_id: str) -> list[SharingRecord]:
-    """Return every information-sharing record of a contact for MASH staff, and record that they read it."""
+    """Return every information-sharing record of a contact for MASH staff, and record that they read it (a restricted
+    contact's only to a caseworker who opened it by break-glass)."""
     caller.require(Permission.READ_SHARING_LEDGER)
     with session.begin():
-        if session.execute(select(Contact.id).where(Contact.id == contact_id)).scalar_one_or_none() is None:
+        contact = session.get(Contact, contact_id)
+        if contact is None:
             raise ContactNotFound(f"No contact {contact_id} that you may see.")
+        restriction.require_open(session, caller, contact)
         items = records(session, contact_id)
         audit.record(session, caller, "sharing.read", [contact_id])
     return items

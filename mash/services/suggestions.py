@@ -19,7 +19,7 @@ from mash.models import Contact, Suggestion
 from mash.problems import Conflict, InvalidFields, NotFound
 from mash.screening import inputs
 from mash.screening.narrative import Finding
-from mash.services import audit, outbox
+from mash.services import audit, outbox, restriction
 from mash.services.callers import Caller, Permission
 from mash.services.contacts import lock_contact
 
@@ -96,11 +96,14 @@ def kept(session: Session, contact_id: str) -> list[inputs.Suggestion]:
 
 
 def list_for(session: Session, caller: Caller, contact_id: str) -> list[Suggestion]:
-    """Return a contact's suggestions, oldest first; the read is audited."""
+    """Return a contact's suggestions, oldest first (a restricted contact's only once opened by break-glass); the read
+    is audited."""
     caller.require(Permission.REVIEW_SUGGESTIONS)
     with session.begin():
-        if session.get(Contact, contact_id) is None:
+        contact = session.get(Contact, contact_id)
+        if contact is None:
             raise NotFound(f"No contact {contact_id}.")
+        restriction.require_open(session, caller, contact)
         rows = list(
             session.execute(
                 select(Suggestion)

@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from mash.db import get_session
 from mash.problems import NotFound, Problem
-from mash.services import casework, flags
+from mash.services import casework, flags, restriction
 from mash.services.callers import Permission
 from mash.web import words
 from mash.web.auth import current_caller, page
@@ -103,5 +103,8 @@ def flag_page(flag_id: str) -> Any:
         flag = flags.get_flag(session, caller, flag_id)
     except NotFound:
         abort(404)
+    except restriction.Restricted as closed:
+        closed_reference = casework.references(session, [closed.contact_id])[closed.contact_id]
+        return redirect(url_for("web.contact", reference=closed_reference))
     reference = casework.references(session, [flag.contact_id]).get(flag.contact_id, "")
     return render_template("flag.html", flag=flag, reference=reference, words=words, errors=errors, form=form)

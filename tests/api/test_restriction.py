@@ -229,3 +229,37 @@ def test_the_privacy_officer_does_not_read_childrens_records(
     assert client.post("/api/v1/children/search", json={"last_name": "Hendry"}, headers=officer).status_code == 403
     assert count_rows(app, "audit_events") == before
     assert client.get(f"/api/v1/contacts/{restricted}/access-history", headers=officer).status_code == 200
+
+
+def test_a_restricted_contacts_ledger_flags_and_suggestions_wait_for_the_glass_too(
+    client: FlaskClient, make_token: Callable[..., str], screener: dict[str, str], restricted: str
+) -> None:
+    therapist = _staff(make_token, "therapist", "Tess Therapist")
+    url = f"/api/v1/contacts/{restricted}"
+    raised = post_json(client, f"{url}/flags", therapist, {"kind": "systemic_consultation", "note": "Third contact"})
+    assert raised.status_code == 201, raised.get_json()
+    flag_paths = [f"/api/v1/flags/{raised.get_json()['id']}", f"{url}/flags"]
+    ledger_paths = [f"{url}/information-sharing", f"{url}/suggestions"]
+    for who, paths in ((therapist, flag_paths), (screener, ledger_paths)):
+        for path in paths:
+            refused = client.get(path, headers=who)
+            assert (refused.status_code, refused.get_json()["type"]) == (403, "/problems/restricted"), path
+    assert post_json(client, f"{url}/break-glass", screener, {"reason": "Checks before a visit"}).status_code == 201
+    for path in ledger_paths:
+        assert client.get(path, headers=screener).status_code == 200, path
+    assert client.get(f"{url}/flags", headers=therapist).status_code == 403
+
+
+def test_child_search_shows_a_restricted_contacts_child_without_name_or_outcome(
+    client: FlaskClient, screener: dict[str, str], restricted: str
+) -> None:
+    found = client.post(
+        "/api/v1/children/search", json={"last_name": "Hendry", "date_of_birth": "2015-03-07"}, headers=screener
+    )
+    assert found.status_code == 200
+    [candidate] = found.get_json()["items"]
+    assert candidate["restricted"] is True
+    assert (candidate["first_name"], candidate["last_name"], candidate["date_of_birth"]) == (None, None, None)
+    assert candidate["reasons"] == []
+    assert candidate["contacts"] == [{**candidate["contacts"][0], "id": restricted, "outcome": None}]
+    assert "Alfred" not in found.get_data(as_text=True)

@@ -66,6 +66,10 @@ def test_a_restricted_contact_page_asks_for_a_reason_before_it_opens(
     assert "Lift the restriction" not in opened.get_data(as_text=True)
     queue = client.get("/queue").get_data(as_text=True)
     assert reference in queue and "Restricted" in queue
+    search = {"last_name": "Hendry", "dob-day": "7", "dob-month": "3", "dob-year": "2015"}
+    search["csrf_token"] = csrf_token(client, "/children/search")
+    found = client.post("/children/search", data=search).get_data(as_text=True)
+    assert reference in found and "Restricted" in found and "Alfred" not in found
 
 
 def test_only_the_privacy_officer_reads_the_privacy_page(
