@@ -1,7 +1,7 @@
 """restricted records: a contact's restriction, and the privacy officer's list of break-glass openings
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-30 06:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import mash.db
 
-revision: str = "0014"
-down_revision: str | Sequence[str] | None = "0013"
+revision: str = "0015"
+down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
