@@ -124,8 +124,8 @@ def load_demo(session: Session) -> DemoResult:
     tokens: dict[str, str] = {}
     sign_ins: dict[str, tuple[str, str]] = {}
     callers: dict[str, Caller] = {}
-    for role in ("screener", "manager", "therapist", "admin"):
-        callers[role], tokens[role], *sign_in = _demo_user(session, role, f"Demo {role}", role)
+    for role in ("screener", "manager", "therapist", "admin", "privacy_officer"):
+        callers[role], tokens[role], *sign_in = _demo_user(session, role, f"Demo {role.replace('_', ' ')}", role)
         sign_ins[role] = (sign_in[0], sign_in[1])
     for key, (name, organisation, agency) in PARTNERS.items():
         callers[key], tokens[f"partner:{key}"], *sign_in = _demo_user(
