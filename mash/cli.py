@@ -51,6 +51,7 @@ from mash.services.retention_policy import RetentionPolicyError
 from mash.services.users import UserInvalid, create_user
 from mash.serving import QuietRequestHandler, closed_when_written
 from mash.settings import SettingError, Settings
+from mash.web import session_cookie_name
 
 NARRATIVE_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "screening" / "narrative" / "corpus"
 SCREENING_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "screening" / "corpus"
@@ -103,6 +104,7 @@ def run(host: str, port: int) -> None:
     settings = app.config["MASH_SETTINGS"]
     _check_port_free(host, port)
     app.config["SESSION_COOKIE_SECURE"] = False  # the development server speaks plain HTTP
+    app.config["SESSION_COOKIE_NAME"] = session_cookie_name(secure=False)
     if not settings.redis_url:
         jobs.start_sweeper(app.extensions["mash.relay"], settings.sweep_seconds)
     mode = "jobs on Redis" if settings.redis_url else "jobs in-process"

@@ -1,14 +1,18 @@
-"""Rate limits per client (flask-limiter): on every request, and more strictly on failed authentication.
+"""Rate limits (flask-limiter): per client and per account on every request, more strictly on failed authentication.
 
 The counters live in Redis when `REDIS_URL` is set (shared by every web process) and in memory otherwise. The
-client is its address as `MASH_PROXY_COUNT` proxies report it. A client over a limit gets `429` as problem+json
-with `Retry-After`. Health checks, metrics and static assets are not limited. While Redis does not answer, each
-process counts in its own memory rather than refuse requests.
+client is its address as `MASH_PROXY_COUNT` proxies report it; the account is the credential a request carries (a
+bearer token, or a signed-in person's session), so one account spread over many addresses is still counted once.
+A client or account over a limit gets `429` as problem+json with `Retry-After`. Health checks, metrics and static
+assets are not limited. While Redis does not answer, each process counts in its own memory rather than refuse
+requests.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import hashlib
+
+from flask import Flask, Response, request, session
 from flask_limiter import ApplicationLimit, Limiter
 from flask_limiter.util import get_remote_address
 
@@ -33,6 +37,16 @@ def _authentication_failed(response: Response) -> bool:
     return response.status_code == 401
 
 
+def account_key() -> str:
+    """Return the account a request is made as, without a database read: its bearer token's digest, or the
+    signed-in person of its session; a request with neither is counted by its address alone."""
+    scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credential.strip():
+        return "token:" + hashlib.sha256(credential.strip().encode()).hexdigest()[:32]
+    user_id = session.get("uid")
+    return f"session:{user_id}" if user_id else "address:" + get_remote_address()
+
+
 def init_app(app: Flask, settings: Settings) -> None:
     """Limit every client's requests, and its failed authentications more strictly."""
     limiter = Limiter(
@@ -44,6 +58,9 @@ def init_app(app: Flask, settings: Settings) -> None:
         in_memory_fallback_enabled=True,
         application_limits=[
             ApplicationLimit(settings.rate_limit, scope="requests", exempt_when=_unlimited),
+            ApplicationLimit(
+                settings.account_rate_limit, key_function=account_key, scope="account", exempt_when=_unlimited
+            ),
             ApplicationLimit(
                 settings.failed_auth_limit,
                 scope="failed-authentication",

@@ -244,6 +244,7 @@ class Settings:
     token_days: int = 365
     proxy_count: int = 0
     rate_limit: str = "600 per minute"
+    account_rate_limit: str = "1200 per minute"
     failed_auth_limit: str = "20 per minute"
     feedback_after_oversight: tuple[str, ...] = ("nfa",)
     mash_phone: str = "020 7946 0000"
@@ -292,6 +293,7 @@ class Settings:
             token_days=_whole(env, "MASH_TOKEN_DAYS", base.token_days, minimum=0),
             proxy_count=_whole(env, "MASH_PROXY_COUNT", base.proxy_count, minimum=0),
             rate_limit=_rate(env, "MASH_RATE_LIMIT", base.rate_limit),
+            account_rate_limit=_rate(env, "MASH_ACCOUNT_RATE_LIMIT", base.account_rate_limit),
             failed_auth_limit=_rate(env, "MASH_FAILED_AUTH_LIMIT", base.failed_auth_limit),
             feedback_after_oversight=_outcomes(env, "MASH_FEEDBACK_AFTER_OVERSIGHT", base.feedback_after_oversight),
             mash_phone=(env.get("MASH_PHONE") or "").strip() or base.mash_phone,
@@ -341,6 +343,7 @@ class Settings:
             ("MASH_TOKEN_DAYS", str(self.token_days) if self.token_days else "0 (tokens never expire)"),
             ("MASH_PROXY_COUNT", str(self.proxy_count)),
             ("MASH_RATE_LIMIT", self.rate_limit),
+            ("MASH_ACCOUNT_RATE_LIMIT", self.account_rate_limit),
             ("MASH_FAILED_AUTH_LIMIT", self.failed_auth_limit),
         ]
         return rows

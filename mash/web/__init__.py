@@ -39,6 +39,11 @@ CSP = (
 csrf = CSRFProtect()
 
 
+def session_cookie_name(*, secure: bool) -> str:
+    """The staff session cookie's name: with the `__Host-` prefix wherever the cookie is sent over HTTPS only."""
+    return "__Host-mash_session" if secure else "mash_session"
+
+
 @bp.before_request
 def _check_csrf() -> None:
     csrf.protect()
@@ -104,7 +109,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.config.update(
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_TIME_LIMIT=None,
-        SESSION_COOKIE_NAME="mash_session",
+        # "__Host-": the browser keeps the cookie only from this host over HTTPS, for every path (ASVS 3.3.3)
+        SESSION_COOKIE_NAME=session_cookie_name(secure=settings.secure_cookies),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,

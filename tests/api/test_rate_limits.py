@@ -77,3 +77,17 @@ def test_limits_are_checked_and_counted_in_redis_when_configured() -> None:
 def test_a_limit_that_cannot_be_read_is_refused(name: str, value: str) -> None:
     with pytest.raises(SettingError, match=name):
         Settings.from_env({name: value})
+
+
+def test_one_account_is_limited_across_addresses(limited: Callable[..., Flask], screener_factory) -> None:
+    app = limited(account_rate_limit="4 per minute")
+    client, screener, other = app.test_client(), screener_factory(app), screener_factory(app)
+    addresses = [f"192.0.2.{n}" for n in range(1, 5)]
+    assert [
+        client.get(QUEUE, headers=screener, environ_base={"REMOTE_ADDR": address}).status_code for address in addresses
+    ] == [200] * 4
+    refused = client.get(QUEUE, headers=screener, environ_base={"REMOTE_ADDR": "192.0.2.99"})
+    assert refused.status_code == 429
+    assert refused.mimetype == "application/problem+json"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert client.get(QUEUE, headers=other, environ_base={"REMOTE_ADDR": "192.0.2.99"}).status_code == 200

@@ -76,7 +76,9 @@ def test_the_session_cookie_is_secure_httponly_and_lax(client: FlaskClient, pers
         "/sign-in", data={"email": someone.email, "password": someone.password, "csrf_token": csrf_token(client)}
     )
     cookie = response.headers["Set-Cookie"]
-    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert cookie.startswith("__Host-mash_session=")
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/;" in cookie
+    assert "Domain=" not in cookie
 
 
 def test_sign_out_ends_the_session(client: FlaskClient, person) -> None:
