@@ -29,6 +29,7 @@ from mash.api import (
 from mash.api.body import reject_personal_query
 from mash.api.openapi import FrontDoorApi
 from mash.screening.rulebook import require_statutory_floors
+from mash.services import access_tokens
 from mash.services.retention_policy import load_policy
 from mash.settings import Settings
 
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     jobs.init_app(app, settings)
     metrics.init_app(app)
     limits.init_app(app, settings)
+    app.extensions["mash.access_tokens"] = access_tokens.AccessTokens(settings.oauth) if settings.oauth.issuer else None
     _init_api(app)
     web.init_app(app, settings)
     app.before_request(_before_request)

@@ -323,6 +323,7 @@ def users() -> None:
 @click.option(
     "--expires-in-days", type=click.IntRange(0), default=None, help="Token lifetime (MASH_TOKEN_DAYS; 0: never)."
 )
+@click.option("--oauth-client-id", default=None, help="A partner system's client id at the identity provider.")
 def users_create(
     name: str,
     role: str,
@@ -330,12 +331,20 @@ def users_create(
     agency_type: str | None,
     email: str | None,
     expires_in_days: int | None,
+    oauth_client_id: str | None,
 ) -> None:
     """Create a user; the API token is printed alone on the last line."""
     days = current_app.config["MASH_SETTINGS"].token_days if expires_in_days is None else expires_in_days
     try:
         user, token = create_user(
-            get_session(), name, role, organisation, agency_type, email=email, token_expires_at=tokens.expiry(days)
+            get_session(),
+            name,
+            role,
+            organisation,
+            agency_type,
+            email=email,
+            token_expires_at=tokens.expiry(days),
+            oauth_client_id=oauth_client_id,
         )
     except UserInvalid as exc:
         raise click.UsageError(str(exc)) from exc

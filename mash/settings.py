@@ -9,26 +9,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import limits
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from integrations.urls import safe_for_personal_data
 from mash.enums import OUTCOMES
+from mash.identity_settings import OAuthSettings, OidcSettings
 from mash.screening.clock import Timescale
+from mash.setting_checks import SettingError, https_url, masked_url, url
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/mash.sqlite3"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-
-
-class SettingError(ValueError):
-    """A setting whose value cannot be used: names the variable, the problem and an example."""
-
-    def __init__(self, name: str, shown: str, problem: str, example: str) -> None:
-        super().__init__(f"{name}={shown}: {problem} (for example {name}={example})")
-        self.name = name
 
 
 def _whole(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
@@ -137,24 +129,6 @@ def _database_url(env: Mapping[str, str]) -> str:
     return raw
 
 
-def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...], example: str) -> str | None:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return None
-    parts = urlsplit(raw)
-    if parts.scheme not in schemes or not (parts.netloc or parts.path):
-        problem = f"must start with {' or '.join(s + '://' for s in schemes)}"
-        raise SettingError(name, repr(_masked_url(raw)), problem, example)
-    return raw
-
-
-def _masked_url(raw: str) -> str:
-    parts = urlsplit(raw)
-    if parts.password is None:
-        return raw
-    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
-
-
 def _log_level(env: Mapping[str, str]) -> str:
     raw = (env.get("MASH_LOG_LEVEL") or "").strip()
     if not raw:
@@ -185,12 +159,8 @@ def _metrics_token(env: Mapping[str, str]) -> str | None:
 
 
 def _partner(env: Mapping[str, str], agency: str) -> PartnerSettings:
-    name = f"MASH_{agency.upper()}_URL"
-    example = f"https://{agency}-mash.example.gov.uk/api"
-    url = _url(env, name, ("http", "https"), example)
-    if url is not None and not safe_for_personal_data(url):
-        raise SettingError(name, repr(_masked_url(url)), "must be https:// (plain http:// only to 127.0.0.1)", example)
-    return PartnerSettings(url, (env.get(f"MASH_{agency.upper()}_TOKEN") or "").strip() or None)
+    found = https_url(env, f"MASH_{agency.upper()}_URL", f"https://{agency}-mash.example.gov.uk/api")
+    return PartnerSettings(found, (env.get(f"MASH_{agency.upper()}_TOKEN") or "").strip() or None)
 
 
 @dataclass(frozen=True)
@@ -248,6 +218,8 @@ class Settings:
     failed_auth_limit: str = "20 per minute"
     feedback_after_oversight: tuple[str, ...] = ("nfa",)
     mash_phone: str = "020 7946 0000"
+    oauth: OAuthSettings = field(default_factory=OAuthSettings)
+    oidc: OidcSettings = field(default_factory=OidcSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -256,7 +228,7 @@ class Settings:
         base = cls()
         return cls(
             database_url=_database_url(env),
-            redis_url=_url(env, "REDIS_URL", ("redis", "rediss", "unix"), "redis://127.0.0.1:6379/0"),
+            redis_url=url(env, "REDIS_URL", ("redis", "rediss", "unix"), "redis://127.0.0.1:6379/0"),
             secret_key=(env.get("MASH_SECRET_KEY") or "").strip() or base.secret_key,
             max_body_bytes=_whole(env, "MASH_MAX_BODY_BYTES", base.max_body_bytes, minimum=1024),
             rulebook_path=_readable_file(env, "MASH_RULEBOOK", "/etc/mash/rulebook.yaml"),
@@ -297,13 +269,15 @@ class Settings:
             failed_auth_limit=_rate(env, "MASH_FAILED_AUTH_LIMIT", base.failed_auth_limit),
             feedback_after_oversight=_outcomes(env, "MASH_FEEDBACK_AFTER_OVERSIGHT", base.feedback_after_oversight),
             mash_phone=(env.get("MASH_PHONE") or "").strip() or base.mash_phone,
+            oauth=OAuthSettings.from_env(env),
+            oidc=OidcSettings.from_env(env),
         )
 
     def effective(self) -> list[tuple[str, str]]:
         """List every variable with the value in force, secrets and passwords masked."""
         rows = [
-            ("DATABASE_URL", _masked_url(self.database_url)),
-            ("REDIS_URL", _masked_url(self.redis_url) if self.redis_url else "(unset: jobs run in the web process)"),
+            ("DATABASE_URL", masked_url(self.database_url)),
+            ("REDIS_URL", masked_url(self.redis_url) if self.redis_url else "(unset: jobs run in the web process)"),
             ("MASH_SECRET_KEY", "***"),
             ("MASH_RULEBOOK", self.rulebook_path or "(the default rulebook)"),
             ("MASH_NARRATIVE_TERMS", self.narrative_terms_path or "(the default terms)"),
@@ -346,7 +320,7 @@ class Settings:
             ("MASH_ACCOUNT_RATE_LIMIT", self.account_rate_limit),
             ("MASH_FAILED_AUTH_LIMIT", self.failed_auth_limit),
         ]
-        return rows
+        return rows + self.oauth.effective() + self.oidc.effective()
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """Return a copy with some settings replaced (for tests and commands)."""

@@ -21,6 +21,7 @@ from mash.app import create_app
 from mash.db import Base
 from mash.services.users import create_user
 from mash.settings import Settings
+from tests.identity_provider import IdentityProvider
 
 
 class ServerLikeClient(FlaskClient):
@@ -214,3 +215,18 @@ def screener_factory() -> Any:
 def manager_factory() -> Any:
     """Make a manager's headers on a given app."""
     return _headers_factory("manager")
+
+
+@pytest.fixture(scope="session")
+def identity_provider_server() -> Iterator[IdentityProvider]:
+    """An OpenID Connect provider on 127.0.0.1 for the whole test session, started when first needed."""
+    provider = IdentityProvider()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def identity_provider(identity_provider_server: IdentityProvider) -> IdentityProvider:
+    """The test identity provider, with no partner clients and the default person approved."""
+    identity_provider_server.reset()
+    return identity_provider_server

@@ -50,6 +50,17 @@ def test_users_create_refuses_a_partner_without_an_organisation(app: Flask, sett
     assert "organisation" in done.stderr
 
 
+def test_users_create_names_a_partner_systems_oauth_client_once_and_never_a_staff_account(
+    app: Flask, settings: Settings
+) -> None:
+    system = ("--role", "partner", "--organisation", "Met", "--agency-type", "police", "--oauth-client-id", "met-cad")
+    assert run(settings, "users", "create", "Met CAD", *system).returncode == 0
+    again = run(settings, "users", "create", "Met CAD 2", *system)
+    assert again.returncode != 0 and "another account has that OAuth client id" in again.stderr
+    staff = run(settings, "users", "create", "Sam", "--role", "screener", "--oauth-client-id", "sam")
+    assert staff.returncode != 0 and "only a partner system" in staff.stderr
+
+
 def test_rules_check_accepts_the_default_and_names_the_line_of_an_error(settings: Settings, tmp_path: Path) -> None:
     assert run(settings, "rules", "check", str(DEFAULT_RULEBOOK)).returncode == 0
     broken = tmp_path / "rules.yaml"

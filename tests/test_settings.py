@@ -33,6 +33,13 @@ BAD = [
     ("MASH_RULEBOOK", "/no/such/rulebook.yaml", "no such file"),
     ("MASH_MAX_BODY_BYTES", "12", "at least 1024"),
     ("MASH_FEEDBACK_AFTER_OVERSIGHT", "nfa,nothing", "not an outcome: nothing"),
+    ("MASH_OAUTH_ISSUER", "http://login.example.gov.uk/realms/mash", "must be https://"),
+    ("MASH_OAUTH_JWKS_URL", "http://login.example.gov.uk/certs", "must be https://"),
+    ("MASH_OAUTH_ALGORITHMS", "RS256,none", "never none or HS*"),
+    ("MASH_OAUTH_ALGORITHMS", "HS256", "not a public-key signature algorithm: HS256"),
+    ("MASH_OIDC_ISSUER", "http://login.example.gov.uk/v2.0", "must be https://"),
+    ("MASH_LOCAL_SIGN_IN", "no", "must be true or false"),
+    ("MASH_LOCAL_SIGN_IN", "false", "nobody could sign in"),
 ]
 
 
@@ -50,6 +57,25 @@ def test_a_bad_setting_is_refused_naming_the_variable_the_problem_and_an_example
     message = str(caught.value)
     assert message.startswith(f"{name}=") and problem in message and f"(for example {name}=" in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ({"MASH_OAUTH_ISSUER": "https://login.example.gov.uk/realms/mash"}, "MASH_OAUTH_AUDIENCE"),
+        ({"MASH_OIDC_ISSUER": "https://login.example.gov.uk/v2.0"}, "MASH_OIDC_CLIENT_ID"),
+        (
+            {"MASH_OIDC_ISSUER": "https://login.example.gov.uk/v2.0", "MASH_OIDC_CLIENT_ID": "mash"},
+            "MASH_OIDC_CLIENT_SECRET",
+        ),
+    ],
+)
+def test_an_identity_provider_without_what_it_needs_is_refused_naming_the_missing_setting(
+    given: dict[str, str], named: str
+) -> None:
+    with pytest.raises(SettingError) as caught:
+        Settings.from_env(given)
+    assert caught.value.name == named
 
 
 def test_feedback_waits_for_oversight_on_no_further_action_unless_told_otherwise() -> None:
@@ -101,6 +127,9 @@ def test_config_check_prints_the_configuration_with_secrets_masked(tmp_path: Pat
         MASH_POLICE_URL="https://police.example.gov.uk",
         MASH_POLICE_TOKEN="police-token-123",
         MASH_DECISION_RED="2 hours",
+        MASH_OIDC_ISSUER="https://login.example.gov.uk/v2.0",
+        MASH_OIDC_CLIENT_ID="mash-staff-pages",
+        MASH_OIDC_CLIENT_SECRET="oidc-secret-456",
     )
     done = subprocess.run([MASH, "config", "check"], env=env, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr
@@ -110,7 +139,9 @@ def test_config_check_prints_the_configuration_with_secrets_masked(tmp_path: Pat
     assert lines["MASH_SECRET_KEY"] == "***" and lines["MASH_POLICE_TOKEN"] == "***"
     assert lines["MASH_DECISION_RED"] == "2 hours" and lines["MASH_DECISION_AMBER"] == "1 working day"
     assert lines["MASH_POLICE_URL"] == "https://police.example.gov.uk"
-    for secret in ("hunter2", "redispass", "very-secret-key", "police-token-123"):
+    assert lines["MASH_OIDC_CLIENT_SECRET"] == "***" and lines["MASH_LOCAL_SIGN_IN"] == "true"
+    assert lines["MASH_OAUTH_ISSUER"].startswith("(unset")
+    for secret in ("hunter2", "redispass", "very-secret-key", "police-token-123", "oidc-secret-456"):
         assert secret not in done.stdout + done.stderr
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from mash.db import get_session
 from mash.problems import Unauthenticated
+from mash.services import access_tokens
 from mash.services.callers import Caller, Permission
 from mash.services.users import authenticate
 from mash.settings import Settings
@@ -28,8 +29,16 @@ def _bearer_token() -> str:
 
 
 def authenticate_request() -> None:
-    """Build this request's caller from its bearer token, or refuse the request (401)."""
-    caller = authenticate(get_session(), _bearer_token(), request_id=g.request_id, client_address=request.remote_addr)
+    """Build this request's caller from its bearer token (one of the service's own, or an access token from the
+    authorisation server when one is configured), or refuse the request (401)."""
+    token = _bearer_token()
+    tokens: access_tokens.AccessTokens | None = current_app.extensions.get("mash.access_tokens")
+    if tokens is not None and access_tokens.looks_like_jwt(token):
+        caller = access_tokens.authenticate(
+            get_session(), tokens, token, request_id=g.request_id, client_address=request.remote_addr
+        )
+    else:
+        caller = authenticate(get_session(), token, request_id=g.request_id, client_address=request.remote_addr)
     if caller is None:
         raise Unauthenticated("The token is not valid, or has been revoked.")
     g.caller = caller

@@ -38,8 +38,12 @@ def create_user(
     email: str | None = None,
     *,
     token_expires_at: datetime | None = None,
+    oauth_client_id: str | None = None,
 ) -> tuple[User, str]:
-    """Create a user with a fresh API token (expiring when given); return both (the token is never stored in clear)."""
+    """Create a user with a fresh API token (expiring when given); return both (the token is never stored in clear).
+
+    A partner system that calls with OAuth2 access tokens names its account by `oauth_client_id`.
+    """
     if role not in ROLES:
         raise UserInvalid(f"role must be one of {', '.join(ROLES)}")
     if role == PARTNER:
@@ -49,6 +53,9 @@ def create_user(
             raise UserInvalid("a partner needs --agency-type, one of the contract's agency types")
     if not name.strip():
         raise UserInvalid("a user needs a name")
+    oauth_client_id = oauth_client_id.strip() if oauth_client_id else None
+    if oauth_client_id is not None and role != PARTNER:
+        raise UserInvalid("only a partner system has an OAuth client id (staff sign in through the identity provider)")
     email = email.strip().casefold() if email else None
     if email is not None and "@" not in email:
         raise UserInvalid("an email address needs an @")
@@ -56,12 +63,15 @@ def create_user(
     with session.begin():
         if email is not None and session.execute(select(User.id).where(User.email == email)).first():
             raise UserInvalid("another account has that email address")
+        if oauth_client_id and session.execute(select(User.id).where(User.oauth_client_id == oauth_client_id)).first():
+            raise UserInvalid("another account has that OAuth client id")
         user = User(
             name=name,
             role=role,
             organisation=organisation or STAFF_ORGANISATION,
             agency_type=agency_type,
             email=email,
+            oauth_client_id=oauth_client_id,
         )
         user.tokens.append(ApiToken(token_hash=hash_token(token), expires_at=token_expires_at))
         session.add(user)
