@@ -27,7 +27,7 @@ class User(Base):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    oauth_client_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    oauth_client_id: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 

@@ -177,4 +177,4 @@ def authenticate(
     if organisation != user.organisation or agency_type != user.agency_type:
         _refuse(session, "organisation", user_id=user.id, request_id=request_id, address=client_address)
         return None
-    return Caller(user.id, user.name, PARTNER, user.organisation, user.agency_type, request_id)
+    return Caller.of(user, request_id=request_id)
