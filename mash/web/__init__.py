@@ -26,6 +26,7 @@ from mash.web import (  # noqa: F401 - importing a page module registers its pag
     queue,
     referral_form,
     reports,
+    single_sign_on,
     teams,
     your_referrals,
 )
@@ -72,6 +73,7 @@ def _context() -> dict[str, Any]:
         "caller": caller,
         "navigation": auth.navigation(caller),
         "council_name": current_app.config["MASH_SETTINGS"].council_name,
+        "sign_on": current_app.config["MASH_SETTINGS"].oidc,
         "field_error": field_error,
         "flashed_errors": flashed_errors,
     }
@@ -117,4 +119,5 @@ def init_app(app: Flask, settings: Settings) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_max_hours),
     )
     csrf.init_app(app)
+    single_sign_on.init_app(app, settings.oidc)
     app.register_blueprint(bp)

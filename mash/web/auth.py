@@ -113,10 +113,23 @@ def home() -> Response:
     return redirect(url_for(HOMES[caller.role]))
 
 
+def start_session(signed_in: accounts.SignedIn) -> Response:
+    """Begin a fresh browser session for someone who just signed in, and send them to their home page."""
+    session.clear()
+    now = time.time()
+    changed = signed_in.password_changed_at
+    session.update(uid=signed_in.caller.user_id, t0=now, seen=now, pwc=changed.isoformat() if changed else None)
+    session.permanent = True
+    return redirect(url_for("web.home"))
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> Any:
-    """Sign in with an email address and password."""
+    """Sign in with an email address and password (unless MASH_LOCAL_SIGN_IN=false), or through the council's
+    identity provider when one is configured."""
     form = SignInForm()
+    if request.method == "POST" and not _settings().oidc.local_sign_in:
+        abort(404)
     if form.validate_on_submit():
         settings = _settings()
         try:
@@ -138,12 +151,7 @@ def sign_in() -> Any:
             )
             form.email.errors = [message]
             return render_template("sign_in.html", form=form, errors=summary(form)), 200
-        session.clear()
-        now = time.time()
-        changed = signed_in.password_changed_at
-        session.update(uid=signed_in.caller.user_id, t0=now, seen=now, pwc=changed.isoformat() if changed else None)
-        session.permanent = True
-        return redirect(url_for("web.home"))
+        return start_session(signed_in)
     return render_template(
         "sign_in.html", form=form, errors=summary(form), timed_out=request.args.get("timed_out") == "1"
     )
