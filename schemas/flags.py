@@ -46,7 +46,8 @@ class FlagEventSchema(Schema):
 
 
 class FlagSchema(Schema):
-    """A flag on a contact and its whole history, oldest first."""
+    """A flag on a contact and its whole history, oldest first; in a list, a flag of a restricted contact the reader
+    has not opened by break-glass comes as `restricted` without its notes or history."""
 
     id = fields.String()
     contact_id = fields.String()
@@ -54,11 +55,12 @@ class FlagSchema(Schema):
     status = fields.String(validate=one_of(FLAG_STATUSES))
     raised_by = fields.String()
     raised_at = fields.AwareDateTime()
-    note = fields.String()
+    note = fields.String(allow_none=True)
     resolved_by = fields.String(allow_none=True)
     resolved_at = fields.AwareDateTime(allow_none=True)
     resolution_note = fields.String(allow_none=True)
     history = fields.List(fields.Nested(FlagEventSchema), attribute="events")
+    restricted = fields.Boolean(dump_default=False)
 
 
 class ContactFlagQuerySchema(Schema):

@@ -6,6 +6,7 @@ from typing import Any
 
 from mash.api.auth import Resource, requires
 from mash.api.body import ApiBlueprint
+from mash.models import Flag
 from mash.services import flags
 from mash.services.callers import Permission
 from schemas.flags import (
@@ -25,8 +26,15 @@ def _location(flag_id: str) -> dict[str, str]:
     return {"Location": f"/api/v1/flags/{flag_id}"}
 
 
+def _withheld(flag: Flag) -> dict[str, Any]:
+    """A flag of a restricted contact the reader has not opened: what it is and when, without its notes."""
+    kept = ("id", "contact_id", "kind", "status", "raised_by", "raised_at", "resolved_by", "resolved_at")
+    return {**{name: getattr(flag, name) for name in kept}, "note": None, "events": [], "restricted": True}
+
+
 def _page(page: flags.Page) -> dict[str, Any]:
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    items = [_withheld(flag) if flag.contact_id in page.withheld else flag for flag in page.items]
+    return {"items": items, "next_cursor": page.next_cursor}
 
 
 @blp.route("/contacts/<string:contact_id>/flags")

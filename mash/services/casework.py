@@ -11,7 +11,7 @@ from mash.db import read_only, utcnow
 from mash.job_names import RESCREEN_CONTACT
 from mash.models import Allocation, CaseNote, Claim, Contact, Recommendation, Team, TeamMember, User
 from mash.problems import Conflict, ContactNotFound, InvalidFields
-from mash.services import audit, outbox
+from mash.services import audit, outbox, restriction
 from mash.services.callers import Caller, Permission
 from mash.services.contacts import lock_contact
 
@@ -38,10 +38,11 @@ def _text(field: str, value: str | None, message: str) -> str:
     return value.strip()
 
 
-def _locked(session: Session, contact_id: str) -> Contact:
+def _locked(session: Session, caller: Caller, contact_id: str) -> Contact:
     contact = lock_contact(session, contact_id)
     if contact is None:
         raise ContactNotFound(f"No contact {contact_id}.")
+    restriction.require_open(session, caller, contact)
     return contact
 
 
@@ -56,8 +57,8 @@ def add_note(session: Session, caller: Caller, contact_id: str, text: str) -> Ca
     caller.require(Permission.WRITE_CASE_NOTES)
     body = _text("text", text, "Enter the note")
     now = utcnow()
-    with session.begin():
-        contact = _locked(session, contact_id)
+    with restriction.guarded(session, caller):
+        contact = _locked(session, caller, contact_id)
         note = CaseNote(
             contact_id=contact.id, author_id=caller.user_id, role=caller.role, at=now, kind="note", text=body
         )
@@ -73,8 +74,8 @@ def record_consent(session: Session, caller: Caller, contact_id: str, status: st
         raise InvalidFields("Say whether consent was given or refused.", errors={"status": ["Choose given or refused"]})
     body = _text("detail", detail, "Say who gave or refused consent, and how")
     now = utcnow()
-    with session.begin():
-        contact = _locked(session, contact_id)
+    with restriction.guarded(session, caller):
+        contact = _locked(session, caller, contact_id)
         contact.consent_status, contact.consent_reason = status, None if status == "given" else body
         note = CaseNote(
             contact_id=contact.id,
@@ -96,8 +97,8 @@ def reopen(session: Session, caller: Caller, contact_id: str, reason: str) -> Ca
     caller.require(Permission.REOPEN)
     body = _text("reason", reason, "Enter why the contact is being reopened")
     now = utcnow()
-    with session.begin():
-        contact = _locked(session, contact_id)
+    with restriction.guarded(session, caller):
+        contact = _locked(session, caller, contact_id)
         if contact.status != "closed":
             raise Conflict(f"Only a closed contact can be reopened; this one is {contact.status}.")
         contact.status = "awaiting_decision"
@@ -136,8 +137,8 @@ def allocate(session: Session, caller: Caller, contact_id: str, member_id: str) 
     """Give a decided contact to a worker, adding its children to their caseload (moving it if held elsewhere)."""
     caller.require(Permission.ALLOCATE)
     now = utcnow()
-    with session.begin():
-        contact = _locked(session, contact_id)
+    with restriction.guarded(session, caller):
+        contact = _locked(session, caller, contact_id)
         if contact.status not in ("decided", "closed"):
             raise NotAllocatable(f"The contact is {contact.status}.")
         member = session.get(TeamMember, member_id)

@@ -12,7 +12,7 @@ from mash.db import utcnow
 from mash.enums import OUTCOMES
 from mash.models import Claim, Contact, Decision, Oversight, Recommendation, Team
 from mash.problems import Conflict, ContactNotFound, Forbidden, InvalidFields
-from mash.services import audit, consent, feedback, teams
+from mash.services import audit, consent, feedback, restriction, teams
 from mash.services.callers import Caller, Permission
 from mash.services.contacts import lock_contact
 from mash.services.queue import ContactClaimed, held_by_other
@@ -32,10 +32,11 @@ class NothingToOversee(Conflict):
     slug, title = "nothing-to-oversee", "There is no decision awaiting management oversight"
 
 
-def _lock(session: Session, contact_id: str) -> Contact:
+def _lock(session: Session, caller: Caller, contact_id: str) -> Contact:
     contact = lock_contact(session, contact_id)
     if contact is None:
         raise ContactNotFound(f"No contact {contact_id}.")
+    restriction.require_open(session, caller, contact)
     return contact
 
 
@@ -93,8 +94,8 @@ def decide(
     """
     caller.require(Permission.DECIDE)
     now = utcnow()
-    with session.begin():
-        contact = _lock(session, contact_id)
+    with restriction.guarded(session, caller):
+        contact = _lock(session, caller, contact_id)
         if contact.status not in DECIDABLE:
             raise DecisionAlreadyRecorded(f"The contact is {contact.status}; a manager may reopen it.")
         holder = held_by_other(session, caller, contact.id, now)
@@ -144,8 +145,8 @@ def oversee(session: Session, caller: Caller, contact_id: str, agree: bool, comm
     if not agree and not (comment and comment.strip()):
         raise InvalidFields("Say why you disagree.", errors={"comment": ["Required when you disagree."]})
     now = utcnow()
-    with session.begin():
-        contact = _lock(session, contact_id)
+    with restriction.guarded(session, caller):
+        contact = _lock(session, caller, contact_id)
         if contact.status != "decided":
             raise NothingToOversee(f"The contact is {contact.status}.")
         latest = latest_decision(session, contact.id)

@@ -30,6 +30,7 @@ class Page:
 
     items: list[Flag]
     next_cursor: str | None
+    withheld: frozenset[str] = frozenset()  # restricted contacts not opened: their flags come without their notes
 
 
 def _with_history() -> Select[Flag]:
@@ -40,10 +41,6 @@ def _open_flag_id(session: Session, contact_id: str, kind: str) -> str | None:
     return session.execute(
         select(Flag.id).where(Flag.contact_id == contact_id, Flag.kind == kind, Flag.status == OPEN)
     ).scalar_one_or_none()
-
-
-def _contact_exists(session: Session, contact_id: str) -> bool:
-    return session.execute(select(Contact.id).where(Contact.id == contact_id)).scalar_one_or_none() is not None
 
 
 def _append(flag: Flag, caller: Caller, action: str, at: datetime, **details: object) -> None:
@@ -64,9 +61,11 @@ def raise_flag(session: Session, caller: Caller, contact_id: str, kind: str, not
     caller.require(Permission.WORK_FLAGS)
     now = utcnow()
     try:
-        with session.begin():
-            if not _contact_exists(session, contact_id):
+        with restriction.guarded(session, caller):
+            contact = session.get(Contact, contact_id)
+            if contact is None:
                 raise ContactNotFound(f"No contact {contact_id}.")
+            restriction.require_open(session, caller, contact)
             existing = _open_flag_id(session, contact_id, kind)
             if existing is not None:
                 raise FlagAlreadyOpen(existing)
@@ -86,7 +85,7 @@ def raise_flag(session: Session, caller: Caller, contact_id: str, kind: str, not
     return flag
 
 
-def _lock_open(session: Session, flag_id: str) -> Flag:
+def _lock_open(session: Session, caller: Caller, flag_id: str) -> Flag:
     flag = session.execute(
         _with_history().where(Flag.id == flag_id).with_for_update(of=Flag).execution_options(populate_existing=True)
     ).scalar_one_or_none()
@@ -94,6 +93,7 @@ def _lock_open(session: Session, flag_id: str) -> Flag:
         raise FlagNotFound(f"No flag {flag_id}.")
     if flag.status != OPEN:
         raise FlagAlreadyResolved(f"Flag {flag_id} is resolved; raise a new flag if another consultation is needed.")
+    restriction.require_open(session, caller, session.get_one(Contact, flag.contact_id))
     return flag
 
 
@@ -109,8 +109,8 @@ def record_consultation(
 ) -> Flag:
     """Record a systemic consultation held about a flagged contact: when, who took part, hypotheses, what was agreed."""
     caller.require(Permission.WORK_FLAGS)
-    with session.begin():
-        flag = _lock_open(session, flag_id)
+    with restriction.guarded(session, caller):
+        flag = _lock_open(session, caller, flag_id)
         _append(
             flag,
             caller,
@@ -128,8 +128,8 @@ def record_consultation(
 def add_note(session: Session, caller: Caller, flag_id: str, note: str) -> Flag:
     """Add a note to an open flag's history."""
     caller.require(Permission.WORK_FLAGS)
-    with session.begin():
-        flag = _lock_open(session, flag_id)
+    with restriction.guarded(session, caller):
+        flag = _lock_open(session, caller, flag_id)
         _append(flag, caller, "note_added", utcnow(), note=note)
         audit.record(session, caller, "flag.note", [flag.contact_id], detail={"flag_id": flag.id})
     return flag
@@ -139,8 +139,8 @@ def resolve_flag(session: Session, caller: Caller, flag_id: str, note: str) -> F
     """Resolve an open flag with a note saying how it ended."""
     caller.require(Permission.WORK_FLAGS)
     now = utcnow()
-    with session.begin():
-        flag = _lock_open(session, flag_id)
+    with restriction.guarded(session, caller):
+        flag = _lock_open(session, caller, flag_id)
         flag.status = RESOLVED
         flag.resolved_by = caller.user_id
         flag.resolved_at = now
@@ -154,7 +154,7 @@ def get_flag(session: Session, caller: Caller, flag_id: str) -> Flag:
     """Return a flag with its history to MASH staff, and record that they read it."""
     if not caller.may(Permission.READ_FLAGS):
         raise FlagNotFound(f"No flag {flag_id} that you may see.")
-    with session.begin():
+    with restriction.guarded(session, caller):
         flag = session.execute(_with_history().where(Flag.id == flag_id)).scalar_one_or_none()
         if flag is None:
             raise FlagNotFound(f"No flag {flag_id} that you may see.")
@@ -182,7 +182,7 @@ def _page(
         at, last_id = cursors.decode(cursor, datetime, str)
         query = query.where(or_(Flag.raised_at < at, and_(Flag.raised_at == at, Flag.id < last_id)))
     query = query.order_by(Flag.raised_at.desc(), Flag.id.desc()).limit(limit + 1)
-    with session.begin():
+    with restriction.guarded(session, caller):
         if contact_must_exist and contact_id is not None:
             contact = session.get(Contact, contact_id)
             if contact is None:
@@ -191,8 +191,11 @@ def _page(
         rows = list(session.execute(query).scalars())
         items = rows[:limit]
         seen = list(dict.fromkeys(flag.contact_id for flag in items))
+        contacts = list(session.execute(select(Contact).where(Contact.id.in_(seen))).scalars())
+        withheld = restriction.closed_to(session, caller, contacts)
         audit.record(session, caller, "flag.list", seen)
-    return Page(items, cursors.encode(items[-1].raised_at, items[-1].id) if len(rows) > limit else None)
+    after = cursors.encode(items[-1].raised_at, items[-1].id) if len(rows) > limit else None
+    return Page(items, after, withheld)
 
 
 def list_flags(

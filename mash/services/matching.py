@@ -231,7 +231,7 @@ def children_history(session: Session, caller: Caller, child_ids: list[str]) -> 
     """Return the history of each of some children (as `child_history` does), reading all of them at once."""
     caller.require(Permission.READ_CHILD_HISTORY)
     known = KNOWN_CHILD
-    with session.begin():
+    with restriction.guarded(session, caller):
         children = {
             child.id: child
             for child in session.execute(

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mash.db import utcnow
-from mash.models import SharingRecord
+from mash.models import Contact, SharingRecord
 from mash.models.sharing import OPEN_STATUSES
 from mash.problems import Conflict, InvalidFields, NotFound
-from mash.services import partner_facts, sharing
+from mash.services import partner_facts, restriction, sharing
 from mash.services.callers import Caller, Permission
 
 # A request whose calls all failed can still be answered by phone: that is what the phone is for.
@@ -42,7 +42,10 @@ def answer_by_phone(
     if not summary:
         raise InvalidFields("Enter what the agency said.", errors={"summary": ["Enter what the agency said."]})
     now = utcnow()
-    with session.begin():
+    with restriction.guarded(session, caller):
+        contact = session.get(Contact, contact_id)
+        if contact is not None:
+            restriction.require_open(session, caller, contact)
         query = select(SharingRecord).where(SharingRecord.id == request_id).with_for_update()
         request = session.execute(query).scalar_one_or_none()
         if request is None or request.contact_id != contact_id or request.direction != "requested":

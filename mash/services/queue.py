@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from mash.db import utcnow
 from mash.models import Claim, Contact, Flag, Recommendation, Team, User
 from mash.problems import Conflict, ContactNotFound
-from mash.services import audit, cursors
+from mash.services import audit, cursors, restriction
 from mash.services.callers import Caller, Permission
 
 RAG_RANKS = {"red": 0, "amber": 1, "green": 2}
@@ -117,10 +117,11 @@ def take(session: Session, caller: Caller, contact_id: str, minutes: int) -> Cla
     now = utcnow()
     expires = now + timedelta(minutes=minutes)
     try:
-        with session.begin():
+        with restriction.guarded(session, caller):
             contact = session.get(Contact, contact_id)
             if contact is None:
                 raise ContactNotFound(f"No contact {contact_id}.")
+            restriction.require_open(session, caller, contact)
             if contact.status != "awaiting_decision":
                 raise NotInQueue(f"The contact is {contact.status}.")
             taken = session.execute(

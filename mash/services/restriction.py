@@ -5,6 +5,8 @@ and each restriction placed or lifted lands on the privacy officer's list."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -164,6 +166,30 @@ def require_open(session: Session, caller: Caller, contact: Contact) -> None:
     """Refuse (403) a restricted contact the caller has not opened by break-glass; call inside a transaction."""
     if contact.restriction and opened_until(session, caller, contact.id, utcnow()) is None:
         raise Restricted(contact.id, contact.restriction)
+
+
+@contextmanager
+def guarded(session: Session, caller: Caller) -> Iterator[None]:
+    """Open a transaction in which `require_open` may refuse a restricted contact: the refusal rolls the transaction
+    back, and is then recorded (`contact.restricted_refused`) in a transaction of its own, as a refused read is."""
+    try:
+        with session.begin():
+            yield
+    except Restricted as refused:
+        with session.begin():
+            audit.record(session, caller, "contact.restricted_refused", [refused.contact_id])
+        raise
+
+
+def closed_to(session: Session, caller: Caller, contacts: list[Contact]) -> frozenset[str]:
+    """Return the ids of the restricted contacts among `contacts` that the caller has not opened by break-glass (a
+    list shows them without their details); call inside a transaction."""
+    now = utcnow()
+    return frozenset(
+        contact.id
+        for contact in contacts
+        if contact.restriction and opened_until(session, caller, contact.id, now) is None
+    )
 
 
 def privacy_log(

@@ -215,8 +215,9 @@ def request_checks(
     wanted = _agencies(agencies)
     purpose, legal_basis = _required_text(purpose=purpose, legal_basis=legal_basis)
     now = utcnow()
-    with session.begin():
+    with restriction.guarded(session, caller):
         contact = _load_contact(session, contact_id)
+        restriction.require_open(session, caller, contact)
         child = _child(contact, child_id)
         share = Share(purpose, legal_basis, _reason(contact, without_consent_reason), caller.user_id)
         rag = session.execute(select(Recommendation.rag).where(Recommendation.contact_id == contact.id)).scalar()
@@ -406,7 +407,7 @@ def ledger(session: Session, caller: Caller, contact_id: str) -> list[SharingRec
     """Return every information-sharing record of a contact for MASH staff, and record that they read it (a restricted
     contact's only to a caseworker who opened it by break-glass)."""
     caller.require(Permission.READ_SHARING_LEDGER)
-    with session.begin():
+    with restriction.guarded(session, caller):
         contact = session.get(Contact, contact_id)
         if contact is None:
             raise ContactNotFound(f"No contact {contact_id} that you may see.")

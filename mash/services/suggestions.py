@@ -99,7 +99,7 @@ def list_for(session: Session, caller: Caller, contact_id: str) -> list[Suggesti
     """Return a contact's suggestions, oldest first (a restricted contact's only once opened by break-glass); the read
     is audited."""
     caller.require(Permission.REVIEW_SUGGESTIONS)
-    with session.begin():
+    with restriction.guarded(session, caller):
         contact = session.get(Contact, contact_id)
         if contact is None:
             raise NotFound(f"No contact {contact_id}.")
@@ -125,8 +125,10 @@ def decide(
         errors = {"reason": ["Enter why you are dismissing it."]}
         raise InvalidFields("Say why the suggestion is dismissed.", errors=errors)
     now = utcnow()
-    with session.begin():
+    with restriction.guarded(session, caller):
         contact = lock_contact(session, contact_id)
+        if contact is not None:
+            restriction.require_open(session, caller, contact)
         row = session.get(Suggestion, suggestion_id)
         if contact is None or row is None or row.contact_id != contact.id:
             raise SuggestionNotFound(f"No suggestion {suggestion_id} on contact {contact_id}.")

@@ -22,14 +22,15 @@ CONSULTED = "consultation_recorded"
 @page(Permission.READ_FLAGS)
 def flag_list() -> str:
     """List open flags: those still awaiting a consultation first."""
-    found = flags.list_flags(get_session(), current_caller(), open=True, limit=200).items
+    listed = flags.list_flags(get_session(), current_caller(), open=True, limit=200)
+    found = listed.items
     refs = casework.references(get_session(), [flag.contact_id for flag in found])
     rows = [
         {
             "id": flag.id,
             "reference": refs.get(flag.contact_id, ""),
             "raised": words.when(flag.raised_at),
-            "note": flag.note,
+            "note": None if flag.contact_id in listed.withheld else flag.note,
             "consulted": any(event.action == CONSULTED for event in flag.events),
         }
         for flag in found

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
 from tests.conftest import EXAMPLE_BODY
 
@@ -54,3 +58,26 @@ def post_json(client: FlaskClient, url: str, headers: dict[str, str], body: dict
 RED = {"categories": ["domestic_abuse"], "indicators": ["weapon_or_strangulation"]}
 AMBER = {"categories": ["private_fostering"]}
 GREEN = {"categories": ["neglect"]}
+
+
+FAMILY = {"category": "staff_or_family", "reason": "The child's mother works in the MASH."}
+
+
+def staff(make_token: Callable[..., str], role: str, name: str) -> dict[str, str]:
+    """Return the headers of a new member of staff in a role."""
+    return {"Authorization": "Bearer " + make_token(role, name=name)}
+
+
+def audit_actions(app: Flask, contact_id: str) -> list[str]:
+    """Return the actions of a contact's audit events, oldest first."""
+    with app.extensions["mash.engine"].connect() as conn:
+        rows = conn.execute(
+            text("SELECT action FROM audit_events WHERE contact_id = :c ORDER BY seq"), {"c": contact_id}
+        ).scalars()
+        return list(rows)
+
+
+def close_every_opening(app: Flask) -> None:
+    """Let every break-glass opening expire."""
+    with app.extensions["mash.engine"].begin() as conn:
+        conn.execute(text("UPDATE privacy_events SET expires_at = :t"), {"t": datetime.now(UTC) - timedelta(seconds=1)})

@@ -10,35 +10,19 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
 
-from tests.api.helpers import GREEN, child, contact, post_contact, post_json
+from tests.api.helpers import (
+    FAMILY,
+    GREEN,
+    audit_actions,
+    child,
+    close_every_opening,
+    contact,
+    post_contact,
+    post_json,
+    staff,
+)
 from tests.conftest import count_rows
-
-FAMILY = {"category": "staff_or_family", "reason": "The child's mother works in the MASH."}
-
-
-def _staff(make_token: Callable[..., str], role: str, name: str) -> dict[str, str]:
-    return {"Authorization": "Bearer " + make_token(role, name=name)}
-
-
-def _actions(app: Flask, contact_id: str) -> list[str]:
-    with app.extensions["mash.engine"].connect() as conn:
-        rows = conn.execute(
-            text("SELECT action FROM audit_events WHERE contact_id = :c ORDER BY seq"), {"c": contact_id}
-        ).scalars()
-        return list(rows)
-
-
-@pytest.fixture
-def restricted(client: FlaskClient, partner: dict[str, str], manager: dict[str, str]) -> str:
-    contact_id = post_contact(
-        client, partner, contact("R-1", **GREEN, children=[child("Alfred", "Hendry", "2015-03-07")])
-    )
-    placed = post_json(client, f"/api/v1/contacts/{contact_id}/restriction", manager, FAMILY)
-    assert placed.status_code == 201, placed.get_json()
-    assert placed.get_json()["category"] == "staff_or_family"
-    return contact_id
 
 
 def test_a_restricted_contact_is_refused_to_a_screener_until_they_break_the_glass(
@@ -53,7 +37,7 @@ def test_a_restricted_contact_is_refused_to_a_screener_until_they_break_the_glas
         assert refused.get_json()["break_glass"] == f"{url}/break-glass"
         assert refused.get_json()["category"] == "staff_or_family"
         assert "Hendry" not in refused.get_data(as_text=True)
-    assert _actions(app, restricted).count("contact.restricted_refused") == 2
+    assert audit_actions(app, restricted).count("contact.restricted_refused") == 2
     opened = post_json(client, f"{url}/break-glass", screener, {"reason": "Police on the phone about tonight."})
     assert opened.status_code == 201, opened.get_json()
     until = datetime.fromisoformat(opened.get_json()["expires_at"])
@@ -63,7 +47,7 @@ def test_a_restricted_contact_is_refused_to_a_screener_until_they_break_the_glas
     assert view.get_json()["children"][0]["last_name"] == "Hendry"
     assert view.get_json()["restriction"]["category"] == "staff_or_family"
     assert datetime.fromisoformat(view.get_json()["opened_until"]) == until
-    assert _actions(app, restricted)[-2:] == ["contact.break_glass", "contact.read"]
+    assert audit_actions(app, restricted)[-2:] == ["contact.break_glass", "contact.read"]
     assert client.get(url, headers=manager).status_code == 403
 
 
@@ -87,8 +71,7 @@ def test_the_record_closes_again_when_the_opening_expires(
     url = f"/api/v1/contacts/{restricted}"
     assert post_json(client, f"{url}/break-glass", screener, {"reason": "Strategy discussion"}).status_code == 201
     assert client.get(url, headers=screener).status_code == 200
-    with app.extensions["mash.engine"].begin() as conn:
-        conn.execute(text("UPDATE privacy_events SET expires_at = :t"), {"t": datetime.now(UTC) - timedelta(seconds=1)})
+    close_every_opening(app)
     assert client.get(url, headers=screener).status_code == 403
 
 
@@ -111,7 +94,7 @@ def test_screeners_and_managers_restrict_and_only_managers_lift(
 ) -> None:
     contact_id = post_contact(client, partner, contact("R-2", **GREEN))
     url = f"/api/v1/contacts/{contact_id}/restriction"
-    for who in (partner, _staff(make_token, "therapist", "Therapist"), _staff(make_token, "admin", "Admin")):
+    for who in (partner, staff(make_token, "therapist", "Therapist"), staff(make_token, "admin", "Admin")):
         assert post_json(client, url, who, FAMILY).status_code == 403
     wrong = post_json(client, url, screener, {"category": "celebrity", "reason": " "})
     assert wrong.status_code == 422
@@ -126,8 +109,8 @@ def test_screeners_and_managers_restrict_and_only_managers_lift(
     assert client.delete(url, headers=manager).get_json()["type"] == "/problems/not-restricted"
     unrestricted = post_json(client, f"/api/v1/contacts/{contact_id}/break-glass", screener, {"reason": "Curious"})
     assert unrestricted.status_code == 409
-    assert _actions(app, contact_id).count("contact.restricted") == 1
-    assert _actions(app, contact_id).count("contact.restriction_lifted") == 1
+    assert audit_actions(app, contact_id).count("contact.restricted") == 1
+    assert audit_actions(app, contact_id).count("contact.restriction_lifted") == 1
 
 
 def test_matches_and_a_childs_history_withhold_a_restricted_contact(
@@ -188,7 +171,7 @@ def test_the_privacy_officer_lists_each_opening_and_restriction_newest_first(
     assert post_json(client, f"{url}/break-glass", screener, {"reason": "Police on the phone"}).status_code == 201
     assert post_json(client, f"{url}/break-glass", manager, {"reason": "Signing off"}).status_code == 201
     assert client.delete(f"{url}/restriction", headers=manager).status_code == 204
-    officer = _staff(make_token, "privacy_officer", "Priya Officer")
+    officer = staff(make_token, "privacy_officer", "Priya Officer")
     log = client.get("/api/v1/privacy/log", headers=officer)
     assert log.status_code == 200, log.get_json()
     assert log.headers["Cache-Control"] == "no-store"
@@ -210,8 +193,8 @@ def test_the_privacy_officer_lists_each_opening_and_restriction_newest_first(
     assert client.get(f"/api/v1/privacy/log?from={tomorrow}", headers=officer).get_json()["items"] == []
     assert client.get(f"/api/v1/privacy/log?to={yesterday}", headers=officer).get_json()["items"] == []
     assert len(client.get(f"/api/v1/privacy/log?from={yesterday}&to={tomorrow}", headers=officer).json["items"]) == 4
-    assert "privacy.list" in _actions(app, restricted)
-    others = (partner, screener, manager, _staff(make_token, "admin", "Admin"), _staff(make_token, "therapist", "T"))
+    assert "privacy.list" in audit_actions(app, restricted)
+    others = (partner, screener, manager, staff(make_token, "admin", "Admin"), staff(make_token, "therapist", "T"))
     for who in others:
         refused = client.get("/api/v1/privacy/log", headers=who)
         assert refused.status_code == 403
@@ -221,7 +204,7 @@ def test_the_privacy_officer_lists_each_opening_and_restriction_newest_first(
 def test_the_privacy_officer_does_not_read_childrens_records(
     client: FlaskClient, app: Flask, make_token: Callable[..., str], restricted: str
 ) -> None:
-    officer = _staff(make_token, "privacy_officer", "Priya Officer")
+    officer = staff(make_token, "privacy_officer", "Priya Officer")
     before = count_rows(app, "audit_events")
     for path in ("/api/v1/contacts", f"/api/v1/contacts/{restricted}", "/api/v1/queue", "/api/v1/flags"):
         assert client.get(path, headers=officer).status_code == 403, path
@@ -232,12 +215,14 @@ def test_the_privacy_officer_does_not_read_childrens_records(
 
 
 def test_a_restricted_contacts_ledger_flags_and_suggestions_wait_for_the_glass_too(
-    client: FlaskClient, make_token: Callable[..., str], screener: dict[str, str], restricted: str
+    client: FlaskClient, app: Flask, make_token: Callable[..., str], screener: dict[str, str], restricted: str
 ) -> None:
-    therapist = _staff(make_token, "therapist", "Tess Therapist")
+    therapist = staff(make_token, "therapist", "Tess Therapist")
     url = f"/api/v1/contacts/{restricted}"
+    assert post_json(client, f"{url}/break-glass", therapist, {"reason": "Consultation due"}).status_code == 201
     raised = post_json(client, f"{url}/flags", therapist, {"kind": "systemic_consultation", "note": "Third contact"})
     assert raised.status_code == 201, raised.get_json()
+    close_every_opening(app)
     flag_paths = [f"/api/v1/flags/{raised.get_json()['id']}", f"{url}/flags"]
     ledger_paths = [f"{url}/information-sharing", f"{url}/suggestions"]
     for who, paths in ((therapist, flag_paths), (screener, ledger_paths)):

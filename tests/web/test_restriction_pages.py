@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, expect
+from sqlalchemy import text
 
 from tests.api.helpers import GREEN, child, contact, post_contact
 from tests.conftest import count_rows
@@ -139,3 +140,50 @@ def test_a_screener_breaks_the_glass_and_the_privacy_officer_sees_it(live: tuple
     expect(rows.first).to_contain_text("Police ask for our history before a visit.")
     expect(rows.nth(1)).to_contain_text("The family is in the news this week.")
     privacy.close()
+
+
+def test_a_case_note_consent_or_reopening_waits_for_the_glass(
+    app: Flask, client: FlaskClient, person: Callable[..., Person]
+) -> None:
+    reference = _restricted_contact(app, client, person)
+    refusals = "SELECT COUNT(*) FROM audit_events WHERE action = 'contact.restricted_refused'"
+    with app.extensions["mash.engine"].connect() as conn:
+        before = conn.execute(text(refusals)).scalar_one()
+    sign_in(client, person("manager", "Max Manager"))
+    forms = {
+        "notes": {"text": "Rang the school"},
+        "consent": {"status": "given", "detail": "Mother agreed by phone"},
+        "reopen": {"reason": "New information from the school"},
+    }
+    for path, data in forms.items():
+        answer = client.post(f"/contacts/{reference}/{path}", data={**data, "csrf_token": csrf_token(client, "/queue")})
+        assert answer.status_code == 302, path
+    assert count_rows(app, "case_notes")["case_notes"] == 0
+    assert count_rows(app, "privacy_events")["privacy_events"] == 1
+    with app.extensions["mash.engine"].connect() as conn:
+        assert conn.execute(text(refusals)).scalar_one() == before + 3
+    opened = _post(client, f"/contacts/{reference}/break-glass", {"reason": "Strategy meeting"}, "/queue")
+    assert "Hendry" in opened.get_data(as_text=True)
+    noted = _post(client, f"/contacts/{reference}/notes", forms["notes"], "/queue")
+    assert "Note added" in noted.get_data(as_text=True)
+    assert count_rows(app, "case_notes")["case_notes"] == 1
+
+
+def test_the_flags_page_shows_a_restricted_contacts_flag_without_its_note(
+    app: Flask, client: FlaskClient, person: Callable[..., Person]
+) -> None:
+    police = person("partner", "PC Smith", "Metropolitan Police", "police")
+    therapist = person("therapist", "Tess Therapist")
+    contact_id = post_contact(client, police.headers, contact("F", **GREEN))
+    flag = {"kind": "systemic_consultation", "note": "Third contact about the baby"}
+    raised = client.post(f"/api/v1/contacts/{contact_id}/flags", json=flag, headers=therapist.headers)
+    assert raised.status_code == 201
+    sign_in(client, therapist)
+    assert "Third contact about the baby" in client.get("/flags").get_data(as_text=True)
+    manager = person("manager", "Mo Manager")
+    restriction = {"category": "high_profile", "reason": "In the news"}
+    restricted = client.post(f"/api/v1/contacts/{contact_id}/restriction", json=restriction, headers=manager.headers)
+    assert restricted.status_code == 201
+    listed = client.get("/flags").get_data(as_text=True)
+    assert "Third contact about the baby" not in listed
+    assert "Restricted" in listed
