@@ -51,6 +51,7 @@ class IdentityProvider:
         self.person: dict[str, Any] = {"sub": "person-1", "email": "screener@council.example"}
         self.codes: dict[str, dict[str, Any]] = {}
         self.jwks_fetches = 0
+        self.discovery_fetches = 0
         self.nonce_instead: str | None = None
 
     def stop(self) -> None:
@@ -124,6 +125,7 @@ class IdentityProvider:
 
         @app.get("/.well-known/openid-configuration")
         def discovery() -> Response:
+            self.discovery_fetches += 1
             return jsonify(
                 issuer=self.issuer,
                 authorization_endpoint=self.issuer + "/authorize",

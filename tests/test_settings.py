@@ -130,6 +130,8 @@ def test_config_check_prints_the_configuration_with_secrets_masked(tmp_path: Pat
         MASH_OIDC_ISSUER="https://login.example.gov.uk/v2.0",
         MASH_OIDC_CLIENT_ID="mash-staff-pages",
         MASH_OIDC_CLIENT_SECRET="oidc-secret-456",
+        MASH_OAUTH_ISSUER="https://login.example.gov.uk/realms/mash",
+        MASH_OAUTH_AUDIENCE="mash-api",
     )
     done = subprocess.run([MASH, "config", "check"], env=env, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr
@@ -140,7 +142,8 @@ def test_config_check_prints_the_configuration_with_secrets_masked(tmp_path: Pat
     assert lines["MASH_DECISION_RED"] == "2 hours" and lines["MASH_DECISION_AMBER"] == "1 working day"
     assert lines["MASH_POLICE_URL"] == "https://police.example.gov.uk"
     assert lines["MASH_OIDC_CLIENT_SECRET"] == "***" and lines["MASH_LOCAL_SIGN_IN"] == "true"
-    assert lines["MASH_OAUTH_ISSUER"].startswith("(unset")
+    assert lines["MASH_OAUTH_AUDIENCE"] == "mash-api" and lines["MASH_OAUTH_ALGORITHMS"] == "RS256,ES256"
+    assert lines["MASH_OAUTH_JWKS_URL"].startswith("(from the issuer's")
     for secret in ("hunter2", "redispass", "very-secret-key", "police-token-123", "oidc-secret-456"):
         assert secret not in done.stdout + done.stderr
 

@@ -29,10 +29,11 @@ CLIENT = "met-police-case-system"
 
 
 @contextmanager
-def _trusting(settings: Settings, provider: IdentityProvider) -> Iterator[Flask]:
-    """Build the application trusting the provider's access tokens (keys found through discovery), on a clean
-    database."""
-    application = create_app(settings.with_overrides(oauth=OAuthSettings(issuer=provider.issuer, audience=AUDIENCE)))
+def _trusting(settings: Settings, provider: IdentityProvider, **oauth: Any) -> Iterator[Flask]:
+    """Build the application trusting the provider's access tokens (keys found through discovery unless `oauth` names
+    a JWKS URL), on a clean database."""
+    chosen = OAuthSettings(**{"issuer": provider.issuer, "audience": AUDIENCE, **oauth})
+    application = create_app(settings.with_overrides(oauth=chosen))
     application.config["TESTING"] = True
     truncate_all(application)
     try:
@@ -154,6 +155,7 @@ REFUSED: dict[str, tuple[str, Callable[[IdentityProvider], str]]] = {
         lambda idp: _forged_key_token(idp.access_claims(CLIENT)),
     ),
     "a changed payload": ("bad_signature", lambda idp: _changed_payload(idp)),
+    "not a JWT at all": ("malformed", lambda idp: "not.a.jwt"),
     "an unknown client": ("unknown_client", lambda idp: idp.sign(idp.access_claims("unknown-system"))),
     "another organisation": (
         "organisation",
@@ -205,6 +207,41 @@ def test_the_keys_are_fetched_again_when_the_provider_rotates_its_key(
     rotated = _bearer(_client_credentials(identity_provider, CLIENT, police_system))
     assert oauth_client.get(URL, headers=rotated).status_code == 200
     assert identity_provider.jwks_fetches == 2
+
+
+def test_unknown_key_ids_fetch_the_keys_again_at_most_once_a_minute(
+    oauth_client: FlaskClient, identity_provider: IdentityProvider, police_system: str
+) -> None:
+    good = _bearer(_client_credentials(identity_provider, CLIENT, police_system))
+    assert oauth_client.get(URL, headers=good).status_code == 200
+    forged = _bearer(_forged_key_token(identity_provider.access_claims(CLIENT)))
+    for _ in range(3):
+        assert oauth_client.get(URL, headers=forged).status_code == 401
+    assert identity_provider.jwks_fetches == 2
+
+
+def test_keys_come_from_a_configured_jwks_url_without_discovery(
+    settings: Settings, identity_provider: IdentityProvider
+) -> None:
+    with _trusting(settings, identity_provider, jwks_url=identity_provider.issuer + "/jwks") as app:
+        token = _client_credentials(identity_provider, CLIENT, _register(app, identity_provider))
+        assert app.test_client().get(URL, headers=_bearer(token)).status_code == 200
+    assert (identity_provider.discovery_fetches, identity_provider.jwks_fetches) == (0, 1)
+
+
+@pytest.mark.parametrize("where", ["names another issuer", "cannot be reached"])
+def test_without_the_providers_keys_every_access_token_is_refused(
+    settings: Settings, identity_provider: IdentityProvider, capfd: pytest.CaptureFixture[str], where: str
+) -> None:
+    issuer = identity_provider.issuer + "/" if where == "names another issuer" else "http://127.0.0.1:9"
+    with _trusting(settings, identity_provider, issuer=issuer) as app:
+        token = _client_credentials(identity_provider, CLIENT, _register(app, identity_provider))
+        capfd.readouterr()
+        assert app.test_client().get(URL, headers=_bearer(token)).status_code == 401
+        assert _refusals(app) == [("access_token.refused", "127.0.0.1")]
+        logged = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
+    assert [line["event"] for line in logged if "error_type" in line] == ["signing_keys_unavailable"]
+    assert [line["reason"] for line in logged if line["event"] == "access_token_refused"] == ["keys_unavailable"]
 
 
 def test_the_services_own_tokens_still_work_beside_access_tokens(oauth_client: FlaskClient, oauth_app: Flask) -> None:

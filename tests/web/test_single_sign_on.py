@@ -132,15 +132,22 @@ def _another_nonce(client: FlaskClient, provider: IdentityProvider) -> FlaskClie
     return client
 
 
+def _no_email(client: FlaskClient, provider: IdentityProvider) -> FlaskClient:
+    provider.person = {"sub": "person-without-an-address"}
+    client.get(_back_from_provider(_to_provider(client)))
+    return client
+
+
 @pytest.mark.parametrize(
     ("attack", "reason"),
     [
         (_tampered_state, "mismatching_state"),
         (_another_browser, "mismatching_state"),
         (_another_nonce, "invalid_claim:nonce"),
+        (_no_email, "missing_claim:email"),
     ],
 )
-def test_a_tampered_state_or_nonce_is_refused_and_recorded(
+def test_a_provider_answer_failing_a_check_is_refused_and_recorded(
     settings: Settings,
     identity_provider: IdentityProvider,
     capfd: pytest.CaptureFixture[str],
