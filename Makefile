@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test demo worker lint bench clean coverage mutation mutation-sample
+.PHONY: run test demo worker lint bench clean coverage mutation mutation-sample audit-deps
 
 $(BIN)/mash: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ lint: $(BIN)/mash
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy mash schemas workers integrations
+
+# Known vulnerabilities in the installed dependencies, from PyPI's data (pip-audit); accepted ones, each with its
+# reason, in tools/pip-audit-ignore.txt (docs/operations.md).
+audit-deps: $(BIN)/mash
+	$(BIN)/python tools/audit_deps.py
 
 bench: $(BIN)/mash
 	$(BIN)/python benchmarks/intake.py
