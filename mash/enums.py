@@ -123,6 +123,7 @@ CONCERN_INDICATORS: Final = (
     "bruising_ten4_site",
     "injury_described",
     "child_not_seen",
+    "abduction_risk",
 )
 
 OUTCOMES: Final = (
