@@ -46,13 +46,14 @@ class IdentityProvider:
         self.reset()
 
     def reset(self) -> None:
-        """Forget what the last test set up: clients, the approved person, codes, counts, forged nonces."""
+        """Forget what the last test set up: clients, the approved person, codes, counts, forged nonces and issuers."""
         self.clients: dict[str, dict[str, Any]] = {STAFF_CLIENT_ID: {"secret": STAFF_CLIENT_SECRET, "claims": {}}}
         self.person: dict[str, Any] = {"sub": "person-1", "email": "screener@council.example"}
         self.codes: dict[str, dict[str, Any]] = {}
         self.jwks_fetches = 0
         self.discovery_fetches = 0
         self.nonce_instead: str | None = None
+        self.issuer_instead: str | None = None
 
     def stop(self) -> None:
         """Stop serving."""
@@ -180,7 +181,7 @@ class IdentityProvider:
             now = int(time.time())
             id_token = self.sign(
                 {
-                    "iss": self.issuer,
+                    "iss": self.issuer_instead or self.issuer,
                     "aud": client_id,
                     "iat": now,
                     "exp": now + 300,

@@ -17,57 +17,51 @@ SIGN_ON_REFUSED = "sign_on.refused"
 log = structlog.get_logger(__name__)
 
 
-def refuse(
-    session: Session,
-    reason: str,
-    *,
-    user_id: str | None = None,
-    request_id: str | None,
-    client_address: str | None,
-) -> None:
-    """Record a single sign-on that did not sign anybody in (the provider's answer failed a check, or named nobody
-    who may sign in), logging the reason (never who it was)."""
+def _event(user_id: str | None, request_id: str | None, client_address: str | None) -> SecurityEvent:
+    return SecurityEvent(
+        at=utcnow(), kind=SIGN_ON_REFUSED, user_id=user_id, client_address=client_address, request_id=request_id
+    )
+
+
+def refuse(session: Session, reason: str, *, request_id: str | None, client_address: str | None) -> None:
+    """Record a single sign-on whose answer from the identity provider failed a check, logging the reason."""
     log.warning("sign_on_refused", reason=reason)
     with session.begin():
-        session.add(
-            SecurityEvent(
-                at=utcnow(),
-                kind=SIGN_ON_REFUSED,
-                user_id=user_id,
-                client_address=client_address,
-                request_id=request_id,
-            )
-        )
+        session.add(_event(None, request_id, client_address))
+
+
+def _refusal(user: User | None) -> str | None:
+    """Say why an account may not sign on, or None when it may."""
+    if user is None:
+        return "sso_unknown"
+    if not user.active:
+        return "sso_inactive"
+    if user.role == PARTNER:
+        return "sso_not_staff"
+    return None
 
 
 def sign_on(
     session: Session, email: str, *, request_id: str | None = None, client_address: str | None = None
 ) -> SignedIn:
-    """Sign in the active staff account with the email address the identity provider vouched for; refuse (and record)
-    an address no account has, a deactivated account and a partner's account."""
-    now = utcnow()
+    """Sign in the active staff account with the email address the identity provider vouched for; refuse an address
+    no account has, a deactivated account and a partner's account, recorded as a security event."""
     with session.begin():
         user = session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
-        reason = (
-            "sso_unknown"
-            if user is None
-            else "sso_inactive"
-            if not user.active
-            else "sso_not_staff"
-            if user.role == PARTNER
-            else "sso"
-        )
+        refusal = _refusal(user)
+        user_id = user.id if user else None
         session.add(
             SignInAttempt(
-                at=now,
+                at=utcnow(),
                 client_address=client_address,
                 request_id=request_id,
-                user_id=user.id if user else None,
-                succeeded=reason == "sso",
-                reason=reason,
+                user_id=user_id,
+                succeeded=refusal is None,
+                reason=refusal or "sso",
             )
         )
-        if user is not None and reason == "sso":
+        if user is not None and refusal is None:
             return SignedIn(Caller.of(user, request_id=request_id), user.password_changed_at)
-    refuse(session, reason, user_id=user.id if user else None, request_id=request_id, client_address=client_address)
+        session.add(_event(user_id, request_id, client_address))
+    log.warning("sign_on_refused", reason=refusal)
     raise SignInRefused(locked=False)

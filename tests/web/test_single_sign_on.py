@@ -132,6 +132,12 @@ def _another_nonce(client: FlaskClient, provider: IdentityProvider) -> FlaskClie
     return client
 
 
+def _another_issuer(client: FlaskClient, provider: IdentityProvider) -> FlaskClient:
+    provider.issuer_instead = "https://login.elsewhere.example"
+    client.get(_back_from_provider(_to_provider(client)))
+    return client
+
+
 def _no_email(client: FlaskClient, provider: IdentityProvider) -> FlaskClient:
     provider.person = {"sub": "person-without-an-address"}
     client.get(_back_from_provider(_to_provider(client)))
@@ -144,6 +150,7 @@ def _no_email(client: FlaskClient, provider: IdentityProvider) -> FlaskClient:
         (_tampered_state, "mismatching_state"),
         (_another_browser, "mismatching_state"),
         (_another_nonce, "invalid_claim:nonce"),
+        (_another_issuer, "invalid_claim:iss"),
         (_no_email, "missing_claim:email"),
     ],
 )
