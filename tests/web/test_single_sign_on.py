@@ -4,6 +4,7 @@ PKCE, state and nonce; the provider says who someone is, their account here what
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser, expect
 from sqlalchemy import text
 
 from mash.app import create_app
@@ -21,6 +23,8 @@ from mash.services.users import create_user
 from mash.settings import Settings
 from tests.conftest import truncate_all
 from tests.identity_provider import STAFF_CLIENT_ID, STAFF_CLIENT_SECRET, IdentityProvider
+from tests.server import serving
+from tests.web.browser import Visitor
 from tests.web.conftest import csrf_token
 
 EMAIL = "screener@council.example"
@@ -226,3 +230,29 @@ def test_without_a_provider_there_is_no_single_sign_on(client: FlaskClient) -> N
     assert "Sign in with" not in client.get("/sign-in").get_data(as_text=True)
     assert client.get("/sign-in/council").status_code == 404
     assert client.get("/sign-in/council/callback?code=x&state=y").status_code == 404
+
+
+def test_a_screener_signs_on_in_a_real_browser(
+    settings: Settings, identity_provider: IdentityProvider, browser: Browser
+) -> None:
+    oidc = OidcSettings(
+        issuer=identity_provider.issuer,
+        client_id=STAFF_CLIENT_ID,
+        client_secret=STAFF_CLIENT_SECRET,
+        name="your Lambeth account",
+    )
+    application = create_app(settings.with_overrides(secure_cookies=False, oidc=oidc))
+    truncate_all(application)
+    try:
+        _account(application)
+        with serving(application) as base:
+            visitor = Visitor(browser, base, "single-sign-on")
+            visitor.go("/sign-in", "sign-in-with-the-council")
+            expect(visitor.page.get_by_label("Password", exact=True)).to_be_visible()
+            visitor.page.get_by_role("button", name="Sign in with your Lambeth account").click()
+            visitor.check("home")
+            expect(visitor.page).to_have_url(re.compile(r"/queue$"))
+            visitor.close()
+    finally:
+        truncate_all(application)
+        application.extensions["mash.engine"].dispose()
