@@ -157,6 +157,7 @@ def mash(environment: Mapping[str, str], *arguments: str) -> str:
 def prepare_mash_database(environment: Mapping[str, str]) -> dict[str, str]:
     """Migrate the database the environment names and create a police partner and a screener; return their tokens."""
     mash(environment, "db", "upgrade")
+    mash(environment, "organisations", "add", "Metropolitan Police", "--agency-type", "police")
     return {
         "partner": mash(
             environment,

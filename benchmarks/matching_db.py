@@ -87,8 +87,7 @@ def _load(url: str, children: int) -> float:
     try:
         with raw.cursor() as cur:
             cur.execute(
-                "INSERT INTO users (id, name, role, organisation, active, created_at) "
-                "VALUES (%s, 'Bench', 'partner', 'Bench', true, now())",
+                "INSERT INTO users (id, name, role, active, created_at) VALUES (%s, 'Bench', 'partner', true, now())",
                 (user_id,),
             )
             with cur.copy(

@@ -25,7 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import configure_mappers
 from werkzeug.serving import run_simple
 
-from mash import accounts_cli, audit_cli, jobs, migrations, retention_cli, sar_cli, tokens_cli
+from mash import accounts_cli, audit_cli, jobs, migrations, organisations_cli, retention_cli, sar_cli, tokens_cli
 from mash.app import create_app
 from mash.db import get_session
 from mash.enums import AGENCY_TYPES, ROLES
@@ -315,9 +315,9 @@ def users() -> None:
 @users.command("create")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do.")
-@click.option("--organisation", default=None, help="The partner's organisation (required for partners).")
+@click.option("--organisation", default=None, help="The partner's organisation, an existing one (partners only).")
 @click.option(
-    "--agency-type", type=click.Choice(AGENCY_TYPES), default=None, help="The partner's kind of agency (its CIN code)."
+    "--agency-type", type=click.Choice(AGENCY_TYPES), default=None, help="Checked against the organisation's, if given."
 )
 @click.option("--email", default=None, help="The address they sign in with (set a password with set-password).")
 @click.option(
@@ -357,6 +357,7 @@ audit_cli.register(cli)
 retention_cli.register(cli)
 sar_cli.register(cli)
 tokens_cli.register(cli)
+organisations_cli.register(cli)
 
 
 @cli.group()

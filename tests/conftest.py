@@ -15,10 +15,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from mash import migrations
 from mash.app import create_app
 from mash.db import Base
+from mash.models import User
+from mash.services import organisations
 from mash.services.users import create_user
 from mash.settings import Settings
 from tests.identity_provider import IdentityProvider
@@ -142,7 +145,7 @@ def make_token(app: Flask) -> Callable[..., str]:
         factory = app.extensions["mash.sessionmaker"]
         session = factory()
         try:
-            _, token = create_user(session, name, role, organisation, agency_type)
+            _, token = new_user(session, name, role, organisation, agency_type)
         finally:
             session.close()
         return token
@@ -180,6 +183,18 @@ def body() -> dict[str, Any]:
     return copy.deepcopy(EXAMPLE_BODY)
 
 
+def new_user(
+    session: Session, name: str, role: str, organisation: str | None = None, agency: str | None = None, **extra: Any
+) -> tuple[User, str]:
+    """Create a user as `create_user` does, adding a partner's organisation (of that agency type) first if it is new."""
+    if role == "partner" and organisation and agency:
+        with session.begin():
+            held = organisations.find(session, organisation)
+        if held is None:
+            organisations.add(session, organisation, agency)
+    return create_user(session, name, role, organisation, agency, **extra)
+
+
 def count_rows(app: Flask, *tables: str) -> dict[str, int]:
     """Count the rows in some tables."""
     engine = app.extensions["mash.engine"]
@@ -191,7 +206,7 @@ def _headers_factory(role: str, organisation: str | None = None, agency: str | N
     def make(app: Flask) -> dict[str, str]:
         session = app.extensions["mash.sessionmaker"]()
         try:
-            _, token = create_user(session, f"Test {role}", role, organisation, agency)
+            _, token = new_user(session, f"Test {role}", role, organisation, agency)
         finally:
             session.close()
         return {"Authorization": "Bearer " + token}

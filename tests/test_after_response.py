@@ -158,6 +158,13 @@ def test_a_contact_whose_process_died_before_screening_is_screened_when_it_start
     database_url = f"sqlite:///{tmp_path}/mash.sqlite3"
     migrations.upgrade(database_url)
     env = {k: v for k, v in os.environ.items() if not k.startswith("MASH_") and k != "REDIS_URL"}
+    subprocess.run(
+        [MASH, "organisations", "add", "Met", "--agency-type", "police"],
+        env={**env, "DATABASE_URL": database_url},
+        capture_output=True,
+        timeout=240,
+        check=True,
+    )
     created = subprocess.run(
         [MASH, "users", "create", "PC Smith", "--role", "partner", "--organisation", "Met", "--agency-type", "police"],
         env={**env, "DATABASE_URL": database_url},

@@ -25,6 +25,7 @@ def run(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_users_create_prints_a_working_token_alone_on_the_last_line(app: Flask, settings: Settings) -> None:
+    assert run(settings, "organisations", "add", "Met", "--agency-type", "police").returncode == 0
     done = run(
         settings,
         "users",
@@ -54,11 +55,38 @@ def test_users_create_names_a_partner_systems_oauth_client_once_and_never_a_staf
     app: Flask, settings: Settings
 ) -> None:
     system = ("--role", "partner", "--organisation", "Met", "--agency-type", "police", "--oauth-client-id", "met-cad")
+    assert run(settings, "organisations", "add", "Met", "--agency-type", "police").returncode == 0
     assert run(settings, "users", "create", "Met CAD", *system).returncode == 0
     again = run(settings, "users", "create", "Met CAD 2", *system)
     assert again.returncode != 0 and "another account has that OAuth client id" in again.stderr
     staff = run(settings, "users", "create", "Sam", "--role", "screener", "--oauth-client-id", "sam")
     assert staff.returncode != 0 and "only a partner system" in staff.stderr
+
+
+def test_organisations_are_added_listed_and_deactivated_and_a_partner_joins_only_an_existing_one(
+    app: Flask, settings: Settings
+) -> None:
+    partner = ("--role", "partner", "--organisation", "brixton hill primary")
+    unknown = run(settings, "users", "create", "DSL", *partner)
+    assert unknown.returncode != 0 and "add it first" in unknown.stderr
+    assert run(settings, "organisations", "add", "Brixton Hill Primary", "--agency-type", "school").returncode == 0
+    again = run(settings, "organisations", "add", "BRIXTON  HILL PRIMARY", "--agency-type", "school")
+    assert again.returncode != 0 and "already the organisation Brixton Hill Primary" in again.stderr
+    council = run(settings, "organisations", "add", "mash", "--agency-type", "police")
+    assert council.returncode != 0 and "the council's own organisation" in council.stderr
+    wrong_kind = run(settings, "users", "create", "DSL", *partner, "--agency-type", "police")
+    assert wrong_kind.returncode != 0 and "is a school organisation" in wrong_kind.stderr
+    created = run(settings, "users", "create", "DSL", *partner)
+    assert created.returncode == 0, created.stderr
+    assert "(Brixton Hill Primary)" in created.stdout
+    listed = run(settings, "organisations", "list").stdout.splitlines()
+    assert [line.split()[0] for line in listed] == ["active", "council"]
+    stopped = run(settings, "organisations", "deactivate", "Brixton Hill Primary")
+    assert "deactivated Brixton Hill Primary and 1 of its accounts" in stopped.stdout
+    token = created.stdout.splitlines()[-1]
+    assert app.test_client().get("/api/v1/contacts", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    later = run(settings, "users", "create", "DSL 2", *partner)
+    assert later.returncode != 0 and "no active organisation" in later.stderr
 
 
 def test_rules_check_accepts_the_default_and_names_the_line_of_an_error(settings: Settings, tmp_path: Path) -> None:

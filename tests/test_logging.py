@@ -8,9 +8,8 @@ from dataclasses import replace
 import pytest
 
 from mash.app import create_app
-from mash.services.users import create_user
 from mash.settings import Settings
-from tests.conftest import EXAMPLE_BODY, truncate_all
+from tests.conftest import EXAMPLE_BODY, new_user, truncate_all
 
 
 def test_request_logs_carry_no_personal_data(settings: Settings, capfd: pytest.CaptureFixture[str]) -> None:
@@ -19,7 +18,7 @@ def test_request_logs_carry_no_personal_data(settings: Settings, capfd: pytest.C
     try:
         client = app.test_client()
         tokens = {
-            role: create_user(app.extensions["mash.sessionmaker"](), role, role, org, agency)[1]
+            role: new_user(app.extensions["mash.sessionmaker"](), role, role, org, agency)[1]
             for role, org, agency in (("partner", "Met", "police"), ("screener", None, None))
         }
         response = client.post(

@@ -7,6 +7,7 @@ from mash.models.draft import ReferralDraft
 from mash.models.flag import Flag, FlagEvent
 from mash.models.idempotency import IdempotencyRecord
 from mash.models.match import ChildMatch, MatchEvent
+from mash.models.organisation import Organisation
 from mash.models.outbox import OutboxItem
 from mash.models.privacy import PrivacyEvent
 from mash.models.quality import QualityAudit
@@ -37,6 +38,7 @@ __all__ = [
     "LegalHold",
     "MatchEvent",
     "NotificationEndpoint",
+    "Organisation",
     "OutboxItem",
     "Oversight",
     "PartnerCircuit",

@@ -17,13 +17,15 @@ class Contact(Base):
     __tablename__ = "contacts"
     __table_args__ = (
         Index("ix_contacts_received_at_id", "received_at", "id"),
-        Index("ix_contacts_organisation_received_at", "organisation", "received_at"),
+        Index("ix_contacts_organisation_id_received_at", "organisation_id", "received_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
-    organisation: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200))  # its name when the contact came
+    # Every contact has one (`mash.services.contacts`); NULL and no foreign key as for `User.organisation_id`.
+    organisation_id: Mapped[str | None] = mapped_column(String(36))
     submitted_by_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
     agency_type: Mapped[str] = mapped_column(String(40), index=True)
     source_code: Mapped[str] = mapped_column(String(4))

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mash.db import Base, UTCDateTime, new_id, utcnow
+from mash.models.organisation import Organisation
 
 
 class User(Base):
@@ -18,8 +19,9 @@ class User(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
-    organisation: Mapped[str] = mapped_column(String(200), index=True)
-    agency_type: Mapped[str | None] = mapped_column(String(40))
+    # Every account has one (`mash.services.users`); the column takes NULL and names no foreign key only because
+    # SQLite adds, and drops, such a column in place only so, and copying the users table is refused.
+    organisation_id: Mapped[str | None] = mapped_column(String(36), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     email: Mapped[str | None] = mapped_column(String(320), unique=True)
@@ -30,6 +32,19 @@ class User(Base):
     oauth_client_id: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+    organisation_record: Mapped[Organisation | None] = relationship(
+        primaryjoin="foreign(User.organisation_id) == Organisation.id", lazy="joined"
+    )
+
+    @property
+    def organisation(self) -> str:
+        """The name of the account's organisation."""
+        return self.organisation_record.name if self.organisation_record else ""
+
+    @property
+    def agency_type(self) -> str | None:
+        """The agency type of the account's organisation (None for the council's own)."""
+        return self.organisation_record.agency_type if self.organisation_record else None
 
 
 class ApiToken(Base):

@@ -151,11 +151,12 @@ class Caller:
     organisation: str
     agency_type: str | None
     request_id: str | None = None
+    organisation_id: str | None = None  # the record the organisation's name is of; partner scoping compares it
 
     @classmethod
     def of(cls, user: User, *, request_id: str | None = None) -> Caller:
         """Return the caller a stored user is, within one request."""
-        return cls(user.id, user.name, user.role, user.organisation, user.agency_type, request_id)
+        return cls(user.id, user.name, user.role, user.organisation, user.agency_type, request_id, user.organisation_id)
 
     @property
     def is_partner(self) -> bool:

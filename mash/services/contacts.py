@@ -95,6 +95,7 @@ def _build_contact(caller: Caller, payload: dict[str, Any], now: datetime, key: 
     contact = Contact(
         status="received",
         organisation=caller.organisation,
+        organisation_id=caller.organisation_id,
         submitted_by_id=caller.user_id,
         agency_type=referrer["agency_type"],
         source_code=CIN_REFERRAL_SOURCE[referrer["agency_type"]],
@@ -145,6 +146,7 @@ def follow_on(
     contact = Contact(
         status="received",
         organisation=earlier.organisation,
+        organisation_id=earlier.organisation_id,
         submitted_by_id=caller.user_id,
         agency_type=earlier.agency_type,
         source_code=earlier.source_code,
@@ -280,7 +282,7 @@ def get_contact(session: Session, caller: Caller, contact_id: str) -> Contact:
     caller.require(Permission.READ_CONTACT)
     with session.begin():
         contact = load_contact(session, contact_id)
-        if contact is None or (caller.is_partner and contact.organisation != caller.organisation):
+        if contact is None or (caller.is_partner and contact.organisation_id != caller.organisation_id):
             raise ContactNotFound(f"No contact {contact_id} that you may see.")
         audit.record(session, caller, "contact.read", [contact.id])
     return contact
@@ -302,7 +304,7 @@ def list_contacts(
     caller.require(Permission.LIST_CONTACTS)
     query = select(Contact).options(selectinload(Contact.children))
     if caller.is_partner:
-        query = query.where(Contact.organisation == caller.organisation)
+        query = query.where(Contact.organisation_id == caller.organisation_id)
     if external_reference:
         query = query.where(Contact.external_reference == external_reference)
     if status:

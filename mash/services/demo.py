@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from mash.db import utcnow
 from mash.models import Team, TeamMember
 from mash.partners.dataset import load_dataset
-from mash.services import accounts, contacts
+from mash.services import accounts, contacts, organisations
 from mash.services.callers import Caller
 from mash.services.users import UserInvalid, create_user
 
@@ -128,6 +129,8 @@ def load_demo(session: Session) -> DemoResult:
         callers[role], tokens[role], *sign_in = _demo_user(session, role, f"Demo {role.replace('_', ' ')}", role)
         sign_ins[role] = (sign_in[0], sign_in[1])
     for key, (name, organisation, agency) in PARTNERS.items():
+        with contextlib.suppress(organisations.OrganisationInvalid):  # added by an earlier run
+            organisations.add(session, organisation, agency)
         callers[key], tokens[f"partner:{key}"], *sign_in = _demo_user(
             session, f"partner-{key}", name, "partner", organisation, agency
         )

@@ -50,7 +50,7 @@ def add_information(
     now = utcnow()
     with session.begin():
         contact = lock_contact(session, contact_id)
-        if contact is None or (caller.is_partner and contact.organisation != caller.organisation):
+        if contact is None or (caller.is_partner and contact.organisation_id != caller.organisation_id):
             raise ContactNotFound(f"No contact {contact_id} that you may see.")
         added = ContactInformation(
             contact_id=contact.id,

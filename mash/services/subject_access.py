@@ -22,6 +22,7 @@ from mash.models import (
     Decision,
     Feedback,
     Flag,
+    Organisation,
     Oversight,
     Recommendation,
     SharingRecord,
@@ -83,7 +84,11 @@ def _confirmed_links(session: Session, child_ids: set[str]) -> set[str]:
 
 
 def _names(session: Session, user_ids: set[str]) -> dict[str, str]:
-    rows = session.execute(select(User.id, User.name, User.organisation).where(User.id.in_(user_ids))).all()
+    rows = session.execute(
+        select(User.id, User.name, Organisation.name)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(User.id.in_(user_ids))
+    ).all()
     return {user_id: f"{name} ({organisation})" for user_id, name, organisation in rows}
 
 

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from mash.db import read_only, utcnow
 from mash.enums import AGENCY_TYPES, ROLES
-from mash.models import ApiToken, SecurityEvent, User
+from mash.models import ApiToken, Organisation, SecurityEvent, User
+from mash.services import organisations
 from mash.services.callers import PARTNER, Caller
 
 TOKEN_PREFIX = "mash_"  # noqa: S105 (a prefix, not a secret)
-STAFF_ORGANISATION = "MASH"
 TOKEN_REFUSED = "token.refused"  # noqa: S105 (an event name, not a secret)
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # a token's last use is written at most once a minute
 
@@ -42,15 +42,16 @@ def create_user(
 ) -> tuple[User, str]:
     """Create a user with a fresh API token (expiring when given); return both (the token is never stored in clear).
 
-    A partner system that calls with OAuth2 access tokens names its account by `oauth_client_id`.
+    A partner system that calls with OAuth2 access tokens names its account by `oauth_client_id`. A partner belongs
+    to an existing active partner organisation, named in any case, and takes its agency type from it (`agency_type`,
+    when given, must be that one); staff belong to the council's own organisation.
     """
     if role not in ROLES:
         raise UserInvalid(f"role must be one of {', '.join(ROLES)}")
-    if role == PARTNER:
-        if not organisation:
-            raise UserInvalid("a partner needs --organisation")
-        if agency_type not in AGENCY_TYPES:
-            raise UserInvalid("a partner needs --agency-type, one of the contract's agency types")
+    if role == PARTNER and not organisation:
+        raise UserInvalid("a partner needs --organisation")
+    if agency_type is not None and agency_type not in AGENCY_TYPES:
+        raise UserInvalid("the agency type must be one of the contract's agency types")
     if not name.strip():
         raise UserInvalid("a user needs a name")
     oauth_client_id = oauth_client_id.strip() if oauth_client_id else None
@@ -68,14 +69,26 @@ def create_user(
         user = User(
             name=name,
             role=role,
-            organisation=organisation or STAFF_ORGANISATION,
-            agency_type=agency_type,
+            organisation_record=_organisation(session, role, organisation, agency_type),
             email=email,
             oauth_client_id=oauth_client_id,
         )
         user.tokens.append(ApiToken(token_hash=hash_token(token), expires_at=token_expires_at))
         session.add(user)
     return user, token
+
+
+def _organisation(session: Session, role: str, name: str | None, agency_type: str | None) -> Organisation:
+    if role != PARTNER:
+        return organisations.council(session)
+    found = organisations.find(session, name or "")
+    if found is None or not found.active:
+        raise UserInvalid(f"no active organisation named {name}: add it first (mash organisations add)")
+    if found.council:
+        raise UserInvalid("a partner account cannot belong to the council's own organisation")
+    if agency_type is not None and agency_type != found.agency_type:
+        raise UserInvalid(f"{found.name} is a {found.agency_type} organisation, not {agency_type}")
+    return found
 
 
 def authenticate(

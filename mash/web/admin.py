@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from mash.db import get_session
 from mash.enums import AGENCY_TYPES, ROLES
 from mash.problems import Problem
-from mash.services import accounts, passwords, team_admin
+from mash.services import accounts, organisations, passwords, team_admin
 from mash.services.callers import Permission
 from mash.services.users import UserInvalid, create_user
 from mash.web import words
@@ -22,6 +22,7 @@ def _users_page(errors: list[dict[str, str]], form: Any, token: tuple[str, str] 
         "admin_users.html",
         users=accounts.list_users(get_session()),
         roles=ROLES,
+        organisations=organisations.listed(get_session(), partners_only=True),
         agency_types=AGENCY_TYPES,
         errors=errors,
         form=form,
@@ -62,7 +63,8 @@ def admin_create_user() -> Any:
             )
             accounts.set_password(session, email, password)
         except UserInvalid as exc:
-            errors.append({"text": str(exc).capitalize(), "href": "#email" if "email" in str(exc) else "#role"})
+            field = "#email" if "email" in str(exc) else "#organisation" if "organisation" in str(exc) else "#role"
+            errors.append({"text": str(exc).capitalize(), "href": field})
         else:
             flash(f"Account created for {user.name}", "success")
             return _users_page([], {}, token=(user.name, token))

@@ -19,10 +19,9 @@ from sqlalchemy import text
 
 from mash.app import create_app
 from mash.identity_settings import OAuthSettings
-from mash.services.users import create_user
 from mash.settings import Settings
 from tests.api.helpers import GREEN, URL, contact, post_contact
-from tests.conftest import truncate_all
+from tests.conftest import new_user, truncate_all
 from tests.identity_provider import AUDIENCE, IdentityProvider
 
 CLIENT = "met-police-case-system"
@@ -47,9 +46,7 @@ def _register(app: Flask, provider: IdentityProvider) -> str:
     """Register the police case system at the provider and as a partner account; return its client secret."""
     session = app.extensions["mash.sessionmaker"]()
     try:
-        create_user(
-            session, "Met Police case system", "partner", "Metropolitan Police", "police", oauth_client_id=CLIENT
-        )
+        new_user(session, "Met Police case system", "partner", "Metropolitan Police", "police", oauth_client_id=CLIENT)
     finally:
         session.close()
     return provider.add_client(CLIENT, "Metropolitan Police", "police")
@@ -74,7 +71,7 @@ def police_system(oauth_app: Flask, identity_provider: IdentityProvider) -> str:
 def _account(app: Flask, role: str, organisation: str | None = None, agency_type: str | None = None) -> dict[str, str]:
     session = app.extensions["mash.sessionmaker"]()
     try:
-        _, token = create_user(session, f"Test {role}", role, organisation, agency_type)
+        _, token = new_user(session, f"Test {role}", role, organisation, agency_type)
     finally:
         session.close()
     return _bearer(token)

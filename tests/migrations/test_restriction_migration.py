@@ -16,7 +16,7 @@ def test_restricted_records_go_down_to_0014_and_up_keeping_the_contacts(scratch_
     engine = create_engine(scratch_database)
     now = "2026-11-30 09:00:00+00:00"
     try:
-        migrations.upgrade(scratch_database)
+        migrations.upgrade(scratch_database, "0016")
         with engine.begin() as conn:
             conn.execute(
                 text(

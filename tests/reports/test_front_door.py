@@ -27,6 +27,7 @@ from mash.models import (
     TeamMember,
     User,
 )
+from mash.services import organisations
 
 URL = "/api/v1/reports/front-door?from=2026-03-30&to=2026-04-10"
 
@@ -40,7 +41,7 @@ class Door:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.user = User(name="Builder", role="screener", organisation="MASH")
+        self.user = User(name="Builder", role="screener", organisation_record=organisations.council(session))
         session.add(self.user)
         session.flush()
         self.count = 0

@@ -21,10 +21,9 @@ from mash.partners.simulator import create_simulator_app
 from mash.problems import InvalidFields
 from mash.services import contacts, partner_checks, sharing
 from mash.services.callers import Caller
-from mash.services.users import create_user
 from mash.settings import PartnerSettings, Settings
 from schemas.contacts import ContactCreateSchema
-from tests.conftest import EXAMPLE_BODY
+from tests.conftest import EXAMPLE_BODY, new_user
 from tests.partners.conftest import Simulator
 
 AMIRA = {
@@ -88,13 +87,13 @@ def session(app: Flask) -> Iterator[Session]:
 
 @pytest.fixture
 def screener(session: Session) -> Caller:
-    user, _ = create_user(session, "Screener", "screener")
+    user, _ = new_user(session, "Screener", "screener")
     return Caller.of(user)
 
 
 def new_contact(session: Session, child: dict[str, Any], consent: str = "given") -> str:
     """Store a contact about one child, as a police partner submits it (screening is left pending)."""
-    user, _ = create_user(session, "PC", "partner", "Metropolitan Police", "police")
+    user, _ = new_user(session, "PC", "partner", "Metropolitan Police", "police")
     body = copy.deepcopy(EXAMPLE_BODY)
     body["children"] = [copy.deepcopy(child)]
     body["consent"] = {"status": consent, "reason": None if consent == "given" else "Not yet asked"}

@@ -13,9 +13,8 @@ from playwright.sync_api import Browser, sync_playwright
 
 from mash.app import create_app
 from mash.services import accounts
-from mash.services.users import create_user
 from mash.settings import Settings
-from tests.conftest import truncate_all
+from tests.conftest import new_user, truncate_all
 from tests.server import serving
 from tests.web.browser import launch_options
 
@@ -47,7 +46,7 @@ def make_person(app: Flask) -> Callable[..., Person]:
         password = f"correct horse battery {role}"
         session = app.extensions["mash.sessionmaker"]()
         try:
-            _, token = create_user(session, name, role, organisation, agency, email=email)
+            _, token = new_user(session, name, role, organisation, agency, email=email)
             accounts.set_password(session, email, password)
         finally:
             session.close()

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
+from mash.services import organisations
 from tests.api.helpers import AMBER, GREEN, RED, child, contact, post_contact, post_json
 from tests.conftest import count_rows
 from tests.web.conftest import Person, csrf_token, sign_in
@@ -475,3 +476,28 @@ def test_an_administrator_changes_a_team_and_takes_it_out_of_service(app: Flask,
     ]
     managers_page = sign_in(app.test_client(), manager).get("/teams").get_data(as_text=True)
     assert "Family Help East" not in managers_page
+
+
+def test_an_administrator_creates_a_partner_account_in_an_existing_organisation(
+    app: Flask, client: FlaskClient, person
+) -> None:
+    organisations.add(app.extensions["mash.sessionmaker"](), "Brixton Hill Primary", "school")
+    sign_in(client, person("admin"))
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert '<option value="Brixton Hill Primary">Brixton Hill Primary (School)</option>' in page
+    assert 'value="MASH"' not in page
+    fields = {"name": "Dee Lead", "email": "dsl@brixton.example", "password": "lantern heron biscuit"}
+    unknown = _post(client, "/admin/users", {**fields, "role": "partner", "organisation": "Nowhere"}, "/admin/users")
+    assert 'href="#organisation"' in unknown.get_data(as_text=True)
+    made = _post(
+        client, "/admin/users", {**fields, "role": "partner", "organisation": "Brixton Hill Primary"}, "/admin/users"
+    )
+    assert "Account created for Dee Lead" in made.get_data(as_text=True)
+    with app.extensions["mash.engine"].connect() as conn:
+        agency = conn.execute(
+            text(
+                "SELECT o.agency_type FROM users u JOIN organisations o ON o.id = u.organisation_id "
+                "WHERE u.email = 'dsl@brixton.example'"
+            )
+        ).scalar_one()
+    assert agency == "school"

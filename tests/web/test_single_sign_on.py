@@ -19,9 +19,8 @@ from sqlalchemy import text
 from mash.app import create_app
 from mash.identity_settings import OidcSettings
 from mash.services import accounts
-from mash.services.users import create_user
 from mash.settings import Settings
-from tests.conftest import truncate_all
+from tests.conftest import new_user, truncate_all
 from tests.identity_provider import STAFF_CLIENT_ID, STAFF_CLIENT_SECRET, IdentityProvider
 from tests.server import serving
 from tests.web.browser import Visitor
@@ -62,7 +61,7 @@ def _account(app: Flask, role: str = "screener", email: str = EMAIL) -> None:
     session = app.extensions["mash.sessionmaker"]()
     try:
         organisation, agency = ("Metropolitan Police", "police") if role == "partner" else (None, None)
-        create_user(session, f"Test {role}", role, organisation, agency, email=email)
+        new_user(session, f"Test {role}", role, organisation, agency, email=email)
     finally:
         session.close()
 

@@ -15,9 +15,8 @@ import requests
 from flask import Flask
 from redis import Redis
 
-from mash.services.users import create_user
 from mash.settings import Settings
-from tests.conftest import EXAMPLE_BODY
+from tests.conftest import EXAMPLE_BODY, new_user
 from tests.workers.conftest import free_port, wait_for, worker_env
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -25,7 +24,7 @@ GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
 
 def _token(app: Flask, role: str, organisation: str | None = None, agency: str | None = None) -> dict[str, str]:
-    _, token = create_user(app.extensions["mash.sessionmaker"](), f"Prod {role}", role, organisation, agency)
+    _, token = new_user(app.extensions["mash.sessionmaker"](), f"Prod {role}", role, organisation, agency)
     return {"Authorization": f"Bearer {token}"}
 
 

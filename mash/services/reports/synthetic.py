@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from mash.db import new_id
 from mash.enums import CIN_REFERRAL_SOURCE, ETHNICITY_CODES, GENDERS, RAGS
-from mash.models import Child, ChildMatch, Contact, Decision, Team, User
+from mash.models import Child, ChildMatch, Contact, Decision, Organisation, Team, User
+from mash.services import organisations
 
 OUTCOME_WEIGHTS = {
     "nfa": 30,
@@ -122,8 +123,11 @@ def generate(
     rng = random.Random(seed)  # noqa: S311 (synthetic records, reproducible from the seed; no secret)
     writer = _Writer(session)
     with session.begin():
-        submitter = User(name="Synthetic partner", role="partner", organisation="Synthetic", agency_type="police")
-        screener = User(name="Synthetic screener", role="screener", organisation="MASH")
+        partner = organisations.find(session, "Synthetic") or Organisation(
+            name="Synthetic", name_key=organisations.name_key("Synthetic"), agency_type="police"
+        )
+        submitter = User(name="Synthetic partner", role="partner", organisation_record=partner)
+        screener = User(name="Synthetic screener", role="screener", organisation_record=organisations.council(session))
         teams = {name: Team(name=name, kind=kind, caseload_cap=15) for name, kind in TEAM_KINDS.items()}
         session.add_all([submitter, screener, *teams.values()])
         session.flush()
@@ -131,7 +135,7 @@ def generate(
         contacts: list[SyntheticContact] = []
         codes = list(CIN_REFERRAL_SOURCE.values())
         for number, received in enumerate(_moments(rng, start, months, per_month)):
-            made = _contact(rng, writer, families, received, number, submitter.id, screener.id, teams, codes)
+            made = _contact(rng, writer, families, received, number, submitter, screener.id, teams, codes)
             if keep:
                 contacts.append(made)
         writer.flush()
@@ -144,7 +148,7 @@ def _contact(
     families: list[list[Person]],
     received: datetime,
     number: int,
-    submitter: str,
+    submitter: User,
     screener: str,
     teams: dict[str, Team],
     codes: list[str],
@@ -161,7 +165,8 @@ def _contact(
             "reference": f"S{number:09d}",
             "status": "decided" if decided else "awaiting_decision",
             "organisation": "Synthetic",
-            "submitted_by_id": submitter,
+            "organisation_id": submitter.organisation_id,
+            "submitted_by_id": submitter.id,
             "agency_type": "police",
             "source_code": source,
             "consent_status": "given",
