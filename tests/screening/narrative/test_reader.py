@@ -90,12 +90,12 @@ def test_the_reader_is_built_once_per_process_and_carries_the_terms_version() ->
 
 def test_a_council_adds_its_own_words(tmp_path: Path) -> None:
     text = DEFAULT_TERMS.read_text(encoding="utf-8").replace(
-        '    phrases: ["left alone",', '    phrases: ["left to fend for himself", "left alone",'
+        '    phrases: ["left alone",', '    phrases: ["a latchkey child", "left alone",'
     )
-    assert "left to fend for himself" in text
+    assert "a latchkey child" in text
     path = tmp_path / "council.yaml"
     path.write_text(text, encoding="utf-8")
-    sentence = {"summary": "The boy, 7, was left to fend for himself over the weekend."}
+    sentence = {"summary": "The boy, 7, is a latchkey child every weekend."}
     assert "child_left_alone" not in names(sentence)
     council = load_reader(str(path))
     assert "child_left_alone" in {finding.name for finding in council.read(sentence)}
