@@ -3,6 +3,9 @@
 spaCy's Matcher starts every pattern at every token, so a hundred patterns cost a hundred steps a token even where
 none can match. Each pattern here is kept with the words each of its required tokens must be one of (its anchors), and
 is run only on a sentence that holds a word of every such set. The matches are the Matcher's own.
+
+A sentence finds the patterns it may hold through an index from each word to the patterns whose first (smallest)
+anchor set holds it, so that it looks at a handful of patterns, not at every one; they still run in their own order.
 """
 
 from collections.abc import Iterable, Mapping
@@ -45,18 +48,28 @@ class AnchoredMatcher:
         for label, pattern in rules:
             grouped.setdefault((label, anchors(pattern)), []).append(pattern)
         self._rules: list[tuple[str, tuple[frozenset[str], ...], Matcher]] = []
+        self._unanchored: list[int] = []
+        self._by_word: dict[str, list[int]] = {}
         for (label, words), patterns in grouped.items():
             matcher = Matcher(vocab)
             matcher.add(label, patterns)
+            if words:
+                for word in words[0]:
+                    self._by_word.setdefault(word, []).append(len(self._rules))
+            else:
+                self._unanchored.append(len(self._rules))
             self._rules.append((label, words, matcher))
 
     def __call__(self, doc: Doc) -> Doc:
         """Add a span for every match of every pattern whose anchors are all in the doc."""
         words = {token.lower_ for token in doc}
+        candidates = set(self._unanchored)
+        for word in words & self._by_word.keys():
+            candidates.update(self._by_word[word])
         found = [
             Span(doc, start, end, label=label)
-            for label, anchor_words, matcher in self._rules
-            if all(not anchor.isdisjoint(words) for anchor in anchor_words)
+            for label, anchor_words, matcher in (self._rules[index] for index in sorted(candidates))
+            if all(not anchor.isdisjoint(words) for anchor in anchor_words[1:])
             for _, start, end in matcher(doc)
         ]
         if found:
