@@ -17,7 +17,10 @@ run: $(BIN)/mash
 	$(BIN)/mash db upgrade
 	$(BIN)/mash run --host $(HOST) --port $(PORT)
 
+# Compiled first, so that the workers and servers the tests start read bytecode even where
+# PYTHONDONTWRITEBYTECODE is set, instead of compiling the service's sources each time.
 test: $(BIN)/mash
+	$(BIN)/python -m compileall -q mash workers integrations
 	$(BIN)/pytest -n 2 -q
 
 demo: $(BIN)/mash
@@ -30,6 +33,7 @@ worker: $(BIN)/mash
 # The whole suite under coverage, the `mash worker` and CLI subprocesses included; fails under 95% of lines.
 coverage: $(BIN)/mash
 	rm -f .coverage .coverage.*
+	$(BIN)/python -m compileall -q mash workers integrations
 	$(BIN)/coverage run -m pytest -n 2 -q
 	$(BIN)/coverage combine -q
 	$(BIN)/coverage report

@@ -17,8 +17,8 @@ from mash.services import audit
 from mash.services.contacts import lock_contact
 from mash.settings import Settings
 from tests.api.helpers import GREEN, contact, post_contact
+from tests.cli import mash_on
 from tests.conftest import postgres_base_url
-from tests.test_cli import run
 
 
 @pytest.fixture
@@ -43,35 +43,35 @@ def _tamper(app: Flask, statement: str, **params: str) -> None:
 
 
 def test_an_untouched_chain_verifies(app: Flask, settings: Settings, audited: list[str]) -> None:
-    done = run(settings, "audit", "verify")
+    done = mash_on(settings, "audit", "verify")
     assert done.returncode == 0, done.stderr
     assert f"audit chain intact: {len(audited)} events" in done.stdout
 
 
 def test_an_edited_event_is_named(app: Flask, settings: Settings, audited: list[str]) -> None:
     _tamper(app, "UPDATE audit_events SET role = 'manager' WHERE id = :id", id=audited[2])
-    done = run(settings, "audit", "verify")
+    done = mash_on(settings, "audit", "verify")
     assert done.returncode == 1
     assert f"broken at event 3 (id {audited[2]}): its fields were changed" in done.stderr
 
 
 def test_a_back_dated_event_is_named(app: Flask, settings: Settings, audited: list[str]) -> None:
     _tamper(app, "UPDATE audit_events SET at = '2020-01-01 00:00:00' WHERE id = :id", id=audited[1])
-    done = run(settings, "audit", "verify")
+    done = mash_on(settings, "audit", "verify")
     assert done.returncode == 1
     assert f"broken at event 2 (id {audited[1]})" in done.stderr
 
 
 def test_a_deleted_event_is_named(app: Flask, settings: Settings, audited: list[str]) -> None:
     _tamper(app, "DELETE FROM audit_events WHERE id = :id", id=audited[1])
-    done = run(settings, "audit", "verify")
+    done = mash_on(settings, "audit", "verify")
     assert done.returncode == 1
     assert f"broken at event 3 (id {audited[2]}): events 2 to 2 are missing (deleted)" in done.stderr
 
 
 def test_a_rehashed_edit_still_breaks_the_next_link(app: Flask, settings: Settings, audited: list[str]) -> None:
     _tamper(app, "UPDATE audit_events SET hash = 'x' || substr(hash, 2) WHERE id = :id", id=audited[1])
-    done = run(settings, "audit", "verify")
+    done = mash_on(settings, "audit", "verify")
     assert done.returncode == 1
     assert f"broken at event 2 (id {audited[1]})" in done.stderr
 
@@ -103,7 +103,7 @@ def test_events_written_before_the_chain_are_chained_by_the_migration(tmp_path: 
         order = list(conn.execute(text("SELECT id FROM audit_events ORDER BY seq")).scalars())
     engine.dispose()
     assert order == ["event-1", "event-0", "event-2"]
-    done = run(Settings(database_url=url), "audit", "verify")
+    done = mash_on(Settings(database_url=url), "audit", "verify")
     assert done.returncode == 0, done.stderr
     assert "audit chain intact: 3 events" in done.stdout
 
@@ -141,5 +141,5 @@ def test_a_transaction_holds_the_chain_only_while_it_commits(
     asking.join()
     assert finished_while_open, "the request waited for the open job"
     assert answers == [202]
-    done = run(settings, "audit", "verify")
+    done = mash_on(settings, "audit", "verify")
     assert done.returncode == 0, done.stderr

@@ -6,7 +6,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import click
@@ -14,18 +13,28 @@ from flask.testing import FlaskClient
 
 from mash.cli import cli
 from mash.settings import Settings
+from tests.cli import MASH, Ran, mash
 
-MASH = str(Path(sys.executable).with_name("mash"))
+
+def _ours(name: str) -> bool:
+    return name.startswith("MASH_") or name in ("DATABASE_URL", "REDIS_URL")
 
 
-def _mash(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("MASH_") and k not in ("DATABASE_URL", "REDIS_URL")}
+def _mash(*args: str, **env: str) -> Ran:
+    """Run `mash` (in this process) with none of the test run's settings, only these."""
+    unset: dict[str, str | None] = {name: None for name in os.environ if _ours(name)}
+    return mash(*args, env={**unset, "MASH_LOG_LEVEL": "WARNING", **env})
+
+
+def _mash_process(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `mash` as a process, for the commands that serve or work until stopped."""
+    base = {name: value for name, value in os.environ.items() if not _ours(name)}
     return subprocess.run(
         [MASH, *args], env={**base, "MASH_LOG_LEVEL": "WARNING", **env}, capture_output=True, text=True, timeout=240
     )
 
 
-def _one_line(done: subprocess.CompletedProcess[str]) -> str:
+def _one_line(done: Ran | subprocess.CompletedProcess[str]) -> str:
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
@@ -47,7 +56,9 @@ def test_a_database_path_that_cannot_be_made_is_one_line(tmp_path: Path) -> None
 
 
 def test_the_worker_with_redis_down_is_one_line(settings: Settings) -> None:
-    line = _one_line(_mash("worker", "--burst", DATABASE_URL=settings.database_url, REDIS_URL="redis://127.0.0.1:1/0"))
+    line = _one_line(
+        _mash_process("worker", "--burst", DATABASE_URL=settings.database_url, REDIS_URL="redis://127.0.0.1:1/0")
+    )
     assert line.startswith("Error: cannot reach Redis at redis://127.0.0.1:1/0: ")
 
 
@@ -70,7 +81,7 @@ def test_rules_explain_takes_the_reference_people_see_and_names_an_unknown_one(
 def test_a_busy_port_is_one_line_before_anything_is_printed(tmp_path: Path) -> None:
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
-        done = _mash("run", "--port", str(port), DATABASE_URL=f"sqlite:///{tmp_path}/mash.sqlite3")
+        done = _mash_process("run", "--port", str(port), DATABASE_URL=f"sqlite:///{tmp_path}/mash.sqlite3")
     assert _one_line(done) == f"Error: cannot listen on 127.0.0.1:{port}: already in use; choose another with --port"
     assert done.stdout == ""
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 from flask import Flask
@@ -11,15 +9,13 @@ from flask.testing import FlaskClient
 
 from mash.services.retention_policy import DEFAULT_SCHEDULE
 from mash.settings import Settings
+from tests.cli import Ran, mash_on
 from tests.retention_support import decided, decided_years_ago, staff_account, tables_naming
-from tests.test_cli import MASH
 
 
-def mash(settings: Settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def mash(settings: Settings, *args: str, **env: str) -> Ran:
     """Run `mash` on the test database with logging at INFO, so that a test sees whatever would be logged."""
-    full = {**os.environ, "DATABASE_URL": settings.database_url, "MASH_LOG_LEVEL": "INFO", **env}
-    full.pop("REDIS_URL", None)
-    return subprocess.run([MASH, *args], env=full, capture_output=True, text=True, timeout=240)
+    return mash_on(settings, *args, log_level="INFO", **env)
 
 
 def test_the_schedule_in_force_is_printed_and_a_broken_one_stops_the_service(

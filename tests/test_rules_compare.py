@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from flask import Flask
@@ -16,8 +13,8 @@ from mash.models import AuditEvent, Recommendation
 from mash.screening.rulebook import DEFAULT_RULEBOOK
 from mash.settings import Settings
 from tests.api.helpers import contact, post_contact, post_json
+from tests.cli import mash_on
 
-MASH = str(Path(sys.executable).with_name("mash"))
 NEGLECT = (
     "  - id: neglect\n    when: {thin: false, any_category: [neglect]}\n    outcome: early_help\n"
     "    rag: green\n    level: 2\n"
@@ -31,12 +28,6 @@ def candidate_text(old: str = NEGLECT, new: str = LOWERED) -> str:
     return text.replace(old, new).replace('version: "', 'version: "candidate-', 1)
 
 
-def run(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "MASH_LOG_LEVEL": "WARNING"}
-    env.pop("REDIS_URL", None)
-    return subprocess.run([MASH, *args], env=env, capture_output=True, text=True, timeout=180)
-
-
 def recommendations(app: Flask) -> list[tuple[str, str, int]]:
     with app.extensions["mash.sessionmaker"]() as session, session.begin():
         rows = session.execute(select(Recommendation.contact_id, Recommendation.outcome, Recommendation.level))
@@ -46,15 +37,15 @@ def recommendations(app: Flask) -> list[tuple[str, str, int]]:
 def test_mash_rules_compare_on_the_demo_data_prints_the_table_and_changes_nothing(
     app: Flask, settings: Settings, tmp_path: Path
 ) -> None:
-    assert run(settings, "demo").returncode == 0
+    assert mash_on(settings, "demo").returncode == 0
     before = recommendations(app)
     path = tmp_path / "candidate.yaml"
     path.write_text(candidate_text(), encoding="utf-8")
-    done = run(settings, "rules", "compare", str(path))
+    done = mash_on(settings, "rules", "compare", str(path))
     assert done.returncode == 0, done.stderr
     assert "current \\ candidate" in done.stdout
     assert "-> candidate-" in done.stdout
-    as_json = json.loads(run(settings, "rules", "compare", str(path), "--json").stdout)
+    as_json = json.loads(mash_on(settings, "rules", "compare", str(path), "--json").stdout)
     assert as_json["contacts"] == len(before)
     assert sum(row["contacts"] for row in as_json["movement"]) == len(before)
     assert all(moved["rules_changed"] == ["neglect"] for moved in as_json["down"])
@@ -62,7 +53,7 @@ def test_mash_rules_compare_on_the_demo_data_prints_the_table_and_changes_nothin
         assert f"DOWN {moved['reference']}" in done.stdout
     assert recommendations(app) == before
     window = json.loads(
-        run(settings, "rules", "compare", str(path), "--json", "--from", "2000-01-01", "--to", "2000-01-02").stdout
+        mash_on(settings, "rules", "compare", str(path), "--json", "--from", "2000-01-01", "--to", "2000-01-02").stdout
     )
     assert window["contacts"] == 0
 
@@ -72,7 +63,7 @@ def test_mash_rules_compare_refuses_a_candidate_that_weakens_a_statutory_floor(
 ) -> None:
     path = tmp_path / "candidate.yaml"
     path.write_text(candidate_text("  - id: fgm\n", "  - id: fgm-local\n"), encoding="utf-8")
-    done = run(settings, "rules", "compare", str(path))
+    done = mash_on(settings, "rules", "compare", str(path))
     assert done.returncode == 1
     assert "statutory floor 'fgm' is missing" in done.stderr
 

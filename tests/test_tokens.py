@@ -11,8 +11,8 @@ from sqlalchemy import text
 
 from mash.app import create_app
 from mash.settings import Settings
+from tests.cli import mash_on
 from tests.conftest import truncate_all
-from tests.test_cli import run
 
 QUEUE = "/api/v1/queue"
 
@@ -77,22 +77,22 @@ def test_one_token_is_revoked_from_the_command_line_and_refused_at_once(
 ) -> None:
     kept, revoked = make_token("screener", name="Keeps"), make_token("screener", name="Loses")
     token_id = str(_one(app, "SELECT t.id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.name = 'Loses'"))
-    listed = run(settings, "tokens", "list")
+    listed = mash_on(settings, "tokens", "list")
     assert listed.returncode == 0, listed.stderr
     assert f"{token_id} live" in listed.stdout
-    done = run(settings, "tokens", "revoke", token_id)
+    done = mash_on(settings, "tokens", "revoke", token_id)
     assert done.returncode == 0, done.stderr
     assert client.get(QUEUE, headers=_bearer(revoked)).status_code == 401
     assert client.get(QUEUE, headers=_bearer(kept)).status_code == 200
-    assert f"{token_id} revoked" in run(settings, "tokens", "list").stdout
-    assert run(settings, "tokens", "revoke", "no-such-token").returncode == 1
+    assert f"{token_id} revoked" in mash_on(settings, "tokens", "list").stdout
+    assert mash_on(settings, "tokens", "revoke", "no-such-token").returncode == 1
 
 
 def test_a_token_issued_from_the_command_line_expires(app: Flask, settings: Settings) -> None:
-    done = run(settings, "users", "create", "Expiring", "--role", "screener", "--expires-in-days", "30")
+    done = mash_on(settings, "users", "create", "Expiring", "--role", "screener", "--expires-in-days", "30")
     assert done.returncode == 0, done.stderr
-    days = run(settings, "tokens", "list").stdout
+    days = mash_on(settings, "tokens", "list").stdout
     assert "expires 20" in days and "live" in days
-    never = run(settings, "users", "rotate-token", "Expiring", "--expires-in-days", "0")
+    never = mash_on(settings, "users", "rotate-token", "Expiring", "--expires-in-days", "0")
     assert never.returncode == 0, never.stderr
-    assert "expires -" in run(settings, "tokens", "list").stdout
+    assert "expires -" in mash_on(settings, "tokens", "list").stdout

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from mash.settings import Settings
 from tests.api.helpers import GREEN, child, contact, post_contact
-from tests.test_cli import run
+from tests.cli import mash_on
 
 
 def test_who_looked_per_person_and_per_child(
@@ -25,18 +25,18 @@ def test_who_looked_per_person_and_per_child(
     match_id = staff["children"][0]["matches"][0]["id"]
     assert client.post(f"/api/v1/matches/{match_id}/confirm", headers=screener).status_code == 200
 
-    mine = run(settings, "audit", "by-user", "Sam Screener")
+    mine = mash_on(settings, "audit", "by-user", "Sam Screener")
     assert mine.returncode == 0, mine.stderr
     lines = mine.stdout.splitlines()
     assert any("Sam Screener (screener) contact.read " + staff["reference"] in line for line in lines)
     assert any("match.confirm " + staff["reference"] in line for line in lines)
     assert not any(read[unrelated]["reference"] in line for line in lines)
 
-    about = run(settings, "audit", "child", staff["children"][0]["id"])
+    about = mash_on(settings, "audit", "child", staff["children"][0]["id"])
     assert about.returncode == 0, about.stderr
     assert "Mo Manager (manager) contact.read " + read[first]["reference"] in about.stdout
     assert "Sam Screener (screener) contact.read " + staff["reference"] in about.stdout
     assert read[unrelated]["reference"] not in about.stdout
 
-    assert run(settings, "audit", "by-user", "Nobody").returncode == 1
-    assert run(settings, "audit", "child", "no-such-child").returncode == 1
+    assert mash_on(settings, "audit", "by-user", "Nobody").returncode == 1
+    assert mash_on(settings, "audit", "child", "no-such-child").returncode == 1

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections import Counter
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -17,15 +13,9 @@ from mash.models import Contact, Decision, QualityAudit
 from mash.services.reports.period import local_date
 from mash.services.reports.synthetic import generate
 from mash.settings import Settings
+from tests.cli import mash_on
 
 SAMPLES = "/api/v1/reports/quality/samples"
-
-
-def mash(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "MASH_LOG_LEVEL": "WARNING"}
-    env.pop("REDIS_URL", None)
-    command = [str(Path(sys.executable).with_name("mash")), *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
 
 
 def strata_of_october(app: Flask) -> Counter[str]:
@@ -64,7 +54,7 @@ def test_a_month_is_sampled_by_stratum_graded_and_counted(
 
     with app.extensions["mash.engine"].begin() as conn:
         conn.execute(delete(QualityAudit))
-    again = mash(settings, "qa", "sample", "--month", "2026-10", "--size", "30", "--seed", "7")
+    again = mash_on(settings, "qa", "sample", "--month", "2026-10", "--size", "30", "--seed", "7")
     assert again.returncode == 0, again.stderr
     assert {line.split()[-1] for line in again.stdout.splitlines()[1:]} == {item["contact_id"] for item in sample}
 
@@ -98,13 +88,13 @@ def test_another_seed_draws_another_sample(app: Flask, settings: Settings) -> No
     session = app.extensions["mash.sessionmaker"]()
     generate(session, date(2026, 10, 1), months=1, per_month=300, seed=4)
     session.close()
-    first = mash(settings, "qa", "sample", "--month", "2026-10", "--size", "10", "--seed", "1")
+    first = mash_on(settings, "qa", "sample", "--month", "2026-10", "--size", "10", "--seed", "1")
     assert first.returncode == 0, first.stderr
     with app.extensions["mash.engine"].begin() as conn:
         conn.execute(delete(QualityAudit))
-    second = mash(settings, "qa", "sample", "--month", "2026-10", "--size", "10", "--seed", "2")
+    second = mash_on(settings, "qa", "sample", "--month", "2026-10", "--size", "10", "--seed", "2")
     assert first.stdout != second.stdout
-    assert mash(settings, "qa", "sample", "--month", "2026-13").returncode != 0
+    assert mash_on(settings, "qa", "sample", "--month", "2026-13").returncode != 0
 
 
 def test_a_month_not_yet_over_is_not_sampled(client: FlaskClient, manager: dict[str, str]) -> None:

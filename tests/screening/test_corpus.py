@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from mash.screening.corpus import load_corpus
 from mash.screening.vocabulary import OUTCOMES
+from tests.cli import Ran, mash
 
-MASH = str(Path(sys.executable).with_name("mash"))
 CORPUS = Path(__file__).parent / "corpus"
 CASE = """cases:
   - id: {id}
@@ -29,14 +27,9 @@ def test_the_corpus_has_150_contacts_each_defended_by_a_source_and_mostly_in_wor
     assert len(in_words) >= 100
 
 
-def evaluate(tmp_path: Path, acceptable: str) -> subprocess.CompletedProcess[str]:
+def evaluate(tmp_path: Path, acceptable: str) -> Ran:
     (tmp_path / "cases.yaml").write_text(CASE.format(id="nim-bruise", acceptable=acceptable), encoding="utf-8")
-    return subprocess.run(
-        [MASH, "rules", "evaluate", "--screening", str(tmp_path), "--threshold", "0"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return mash("rules", "evaluate", "--screening", str(tmp_path), "--threshold", "0")
 
 
 def test_evaluate_prints_the_agreement_and_passes_when_nothing_is_below_its_floor(tmp_path: Path) -> None:
@@ -55,9 +48,7 @@ def test_evaluate_exits_1_naming_a_contact_recommended_below_its_floor(tmp_path:
 
 def test_evaluate_names_a_corpus_file_that_is_not_valid_yaml_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "cases.yaml").write_text("cases:\n  - id: x\n    source: FGM risk: a planned trip\n", encoding="utf-8")
-    done = subprocess.run(
-        [MASH, "rules", "evaluate", "--screening", str(tmp_path)], capture_output=True, text=True, timeout=120
-    )
+    done = mash("rules", "evaluate", "--screening", str(tmp_path))
     assert done.returncode == 1
     assert "cases.yaml: line 3 is not valid YAML (mapping values are not allowed here)" in done.stderr
     assert "Traceback" not in done.stderr

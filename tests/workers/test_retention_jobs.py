@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 
 from redis import Redis
@@ -13,9 +12,8 @@ from rq.serializers import JSONSerializer
 from mash.services import feedback
 from mash.settings import Settings
 from tests.api.helpers import contact, post_contact
+from tests.cli import mash_on
 from tests.retention_support import decided_years_ago, staff_account, tables_naming
-from tests.test_cli import MASH
-from tests.workers.conftest import worker_env
 from workers.screening import screen_contact
 
 
@@ -77,12 +75,10 @@ def test_destroy_removes_the_contacts_queued_and_failed_jobs_from_redis(
     assert redis_keys_naming(redis_url, contact_id) and redis_keys_naming(redis_url, feedback_id)
     decided_years_ago(app, contact_id, 7)
 
-    env = worker_env(settings, redis_url)
-    reviewed = subprocess.run([MASH, "retention", "review"], env=env, capture_output=True, text=True, timeout=240)
+    reviewed = mash_on(settings, "retention", "review", REDIS_URL=redis_url)
     assert reviewed.returncode == 0, reviewed.stderr
     review_id = reviewed.stdout.split()[1]
-    destroy = [MASH, "retention", "destroy", review_id, "--by", by, "--confirm"]
-    done = subprocess.run(destroy, env=env, capture_output=True, text=True, timeout=240)
+    done = mash_on(settings, "retention", "destroy", review_id, "--by", by, "--confirm", REDIS_URL=redis_url)
     assert done.returncode == 0, done.stderr
     assert "removed 2 queued or failed jobs" in done.stdout
     assert redis_keys_naming(redis_url, contact_id, feedback_id) == []
@@ -102,11 +98,10 @@ def test_destroy_with_redis_down_destroys_nothing_and_says_so(
     decision = {"outcome": "signpost", "rag": "green", "rationale": "Housing can help."}
     assert client.post(f"/api/v1/contacts/{contact_id}/decision", json=decision, headers=manager).status_code == 201
     decided_years_ago(app, contact_id, 7)
-    env = worker_env(settings, redis_server.url)
-    reviewed = subprocess.run([MASH, "retention", "review"], env=env, capture_output=True, text=True, timeout=240)
+    reviewed = mash_on(settings, "retention", "review", REDIS_URL=redis_server.url)
     assert reviewed.returncode == 0, reviewed.stderr
     redis_server.stop()
-    destroy = [MASH, "retention", "destroy", reviewed.stdout.split()[1], "--by", by, "--confirm"]
-    done = subprocess.run(destroy, env=env, capture_output=True, text=True, timeout=240)
+    destroy = ("retention", "destroy", reviewed.stdout.split()[1], "--by", by, "--confirm")
+    done = mash_on(settings, *destroy, REDIS_URL=redis_server.url)
     assert done.returncode == 1 and "cannot reach Redis" in done.stderr
     assert tables_naming(app, contact_id)["contacts"] == 1

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -12,16 +9,14 @@ import pytest
 
 from mash.screening.narrative import load_reader
 from mash.screening.narrative.evaluate import CorpusError, evaluate, load_corpus
+from tests.cli import Ran, mash
 
-MASH = str(Path(sys.executable).with_name("mash"))
 CORPUS = Path(__file__).parent / "corpus"
 NO_CONTACTS = tempfile.mkdtemp(prefix="no-screening-corpus-")
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MASH_LOG_LEVEL": "WARNING"}
-    command = [MASH, "rules", "evaluate", "--screening", NO_CONTACTS, *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+def run(*args: str) -> Ran:
+    return mash("rules", "evaluate", "--screening", NO_CONTACTS, *args, env={"MASH_LOG_LEVEL": "WARNING"})
 
 
 def write(directory: Path, text: str) -> Path:
