@@ -1,88 +1,127 @@
-"""Time "who is this child?" against a million known children in PostgreSQL, through the real matching service.
+"""Time "who is this child?" against 10 thousand to a million known children in PostgreSQL, through the service.
 
-Run from the repository root: `.venv/bin/python benchmarks/matching_db.py [--children N] [--probes N] [--keep]`.
-It creates a database `mash_bench_matching` on the server named by MASH_BENCH_POSTGRES_URL (default
-postgresql://postgres@127.0.0.1:5432/test), migrates it, loads N synthetic known children (four to a contact)
-with COPY, then posts probe contacts and times `mash.services.matching.suggest_matches` for each: candidates
-come from the indexed blocking keys (date of birth, swapped date of birth, phonetic surname + year of birth)
-and are scored with `mash.matching.score`. The floor is the same candidate query alone (index look-ups and
-fetching rows, no scoring), timed in the same run. Prints a table and writes
-benchmarks/results/matching_db.json.
+Run from the repository root: `.venv/bin/python benchmarks/matching_db.py [--children N ...] [--probes N] [--keep]`
+(`--quick`: 10 thousand and 100 thousand children). For each number of known children it creates a database
+`mash_bench_matching` on the server named by MASH_BENCH_POSTGRES_URL (default
+postgresql://postgres@127.0.0.1:5432/test), migrates it, loads the known children (four to a contact, with their
+blocking keys) with COPY, then posts probe contacts and times `mash.services.matching.suggest_matches` for each.
+Half the probes are strangers; the other half are known children referred again with one error each (a typo, a
+short form of the first name, day and month swapped, a digit of the date wrong, a second surname, another
+surname), and the table says how many of those the service found. The floor is the service's candidate query
+alone (`mash.services.matching.candidates`: index look-ups and fetching rows, no scoring), timed in the same run.
+Prints a table per size and the curve across sizes, and writes benchmarks/results/matching_db.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import random
 import statistics
+import sys
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
+from _common import environment_report, load_average, print_table, write_results
 from matching_score import FIRST_NAMES, SURNAMES
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from mash import migrations
 from mash.db import make_engine, make_session_factory
-from mash.matching import candidate_keys
-from mash.matching.keys import DOB_KEY, SURNAME_YEAR_KEY, blocking_keys
-from mash.models import Child, Contact
+from mash.matching.keys import blocking_keys
+from mash.models import Child, ChildMatch, Contact
 from mash.services import matching
 
-RESULTS = Path(__file__).parent / "results" / "matching_db.json"
 DATABASE = "mash_bench_matching"
 SEED = 1_000_000
 EARLIEST = date(2008, 12, 1)
 DAYS = 18 * 365
+SIZES = (10_000, 100_000, 1_000_000)
+QUICK_SIZES = (10_000, 100_000)
+WARM_UP_PROBES = 10
+SHORT_FORMS = {
+    "Alfred": "Alfie",
+    "Alexander": "Alex",
+    "Alexandra": "Lexi",
+    "Robert": "Bobby",
+    "Elizabeth": "Liz",
+    "William": "Billy",
+    "Katherine": "Kate",
+    "Samuel": "Sam",
+    "Thomas": "Tom",
+    "Edward": "Teddy",
+    "Frederick": "Freddie",
+    "Madison": "Maddie",
+}
+
+
+@dataclass(frozen=True)
+class Known:
+    """A known child that a probe refers again."""
+
+    id: str
+    first_name: str
+    last_name: str
+    born: date
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A child on a probe contact: a stranger (`known` None) or a known child typed with one error."""
+
+    first_name: str
+    last_name: str
+    born: date
+    known: Known | None
+    error: str
 
 
 def _url(base: str) -> str:
     return make_url(base).set(database=DATABASE).render_as_string(hide_password=False)
 
 
-def _create(base: str) -> None:
+def _drop_and_create(base: str, *, create: bool) -> None:
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DATABASE}"'))
+        if create:
+            conn.execute(text(f'CREATE DATABASE "{DATABASE}"'))
     admin.dispose()
 
 
-def _drop(base: str) -> None:
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def _load(url: str, children: int) -> float:
+def _load(url: str, children: int, referred_again: int) -> tuple[float, list[Known]]:
     rng = random.Random(SEED)
     engine = make_engine(url)
     started = time.perf_counter()
     user_id = str(uuid.uuid4())
-    received = datetime(2026, 1, 1, tzinfo=UTC)
+    received = datetime(2026, 1, 1, tzinfo=UTC).isoformat()
+    every = max(1, children // max(1, referred_again))
+    sample: list[Known] = []
     contacts = io.StringIO()
     kids = io.StringIO()
     for n in range(children // 4):
         contact_id = str(uuid.uuid4())
         contacts.write(
             f"{contact_id}\tMASH-2025-{n:07d}\tclosed\tBench\t{user_id}\tpolice\t6\t"
-            f'f\tgiven\t["neglect"]\t[]\tsynthetic\t{received.isoformat()}\t{received.isoformat()}\n'
+            f'f\tgiven\t["neglect"]\t[]\tsynthetic\t{received}\t{received}\n'
         )
         surname = rng.choice(SURNAMES)
         for position in range(4):
             first = rng.choice(FIRST_NAMES)
             born = EARLIEST + timedelta(days=rng.randrange(DAYS))
+            child_id = str(uuid.uuid4())
             key = blocking_keys(first, surname, born).surname_year or "\\N"
             kids.write(
-                f"{uuid.uuid4()}\t{contact_id}\t{position}\t{first}\t{surname}\t{born.isoformat()}\t{key}\tunknown\n"
+                f"{child_id}\t{contact_id}\t{position}\t{first}\t{surname}\t{born.isoformat()}\t{key}\tunknown\n"
             )
+            if (4 * n + position) % every == 0 and len(sample) < referred_again:
+                sample.append(Known(child_id, first, surname, born))
     raw = engine.raw_connection()
     try:
         with raw.cursor() as cur:
@@ -106,19 +145,63 @@ def _load(url: str, children: int) -> float:
     finally:
         raw.close()
     engine.dispose()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, sample
 
 
-def _probe_contacts(url: str, probes: int) -> list[str]:
+def _typo(word: str, rng: random.Random) -> str:
+    position = rng.randrange(1, len(word))
+    return word[:position] + rng.choice("aeiourstnl") + word[position + 1 :]
+
+
+def _digit_wrong(born: date) -> date:
+    day = born.day - 1 if born.day % 10 else born.day + 1
+    return born.replace(day=day)
+
+
+def _again(known: Known, n: int, rng: random.Random) -> Probe:
+    errors: list[tuple[str, Callable[[], tuple[str, str, date]]]] = [
+        ("a typo in the first name", lambda: (_typo(known.first_name, rng), known.last_name, known.born)),
+        (
+            "a short form of the first name",
+            lambda: (SHORT_FORMS.get(known.first_name, known.first_name), known.last_name, known.born),
+        ),
+        (
+            "day and month swapped",
+            lambda: (
+                (known.first_name, known.last_name, known.born.replace(month=known.born.day, day=known.born.month))
+                if known.born.day <= 12
+                else (known.first_name, known.last_name, _digit_wrong(known.born))
+            ),
+        ),
+        ("a digit of the date wrong", lambda: (known.first_name, known.last_name, _digit_wrong(known.born))),
+        ("a second surname", lambda: (known.first_name, f"{known.last_name}-{rng.choice(SURNAMES)}", known.born)),
+        ("another surname", lambda: (known.first_name, rng.choice(SURNAMES), known.born)),
+    ]
+    error, make = errors[n % len(errors)]
+    first, last, born = make()
+    return Probe(first, last, born, known, error)
+
+
+def _probes(count: int, sample: list[Known]) -> list[Probe]:
     rng = random.Random(SEED + 1)
+    probes = []
+    for n in range(count):
+        if n % 2 and sample:
+            probes.append(_again(sample[(n // 2) % len(sample)], n // 2, rng))
+        else:
+            born = EARLIEST + timedelta(days=rng.randrange(DAYS))
+            probes.append(Probe(rng.choice(FIRST_NAMES), rng.choice(SURNAMES), born, None, "stranger"))
+    return probes
+
+
+def _post_probes(url: str, probes: list[Probe]) -> list[str]:
     engine = make_engine(url)
     factory = make_session_factory(engine)
     ids: list[str] = []
     with factory() as session, session.begin():
         user_id = session.execute(text("SELECT id FROM users LIMIT 1")).scalar_one()
-        for n in range(probes):
-            first, surname = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
-            born = EARLIEST + timedelta(days=rng.randrange(DAYS))
+        for n, probe in enumerate(probes):
+            now = datetime.now(UTC)
             contact = Contact(
                 reference=f"MASH-2026-{n:06d}",
                 status="received",
@@ -131,16 +214,16 @@ def _probe_contacts(url: str, probes: int) -> list[str]:
                 categories=["neglect"],
                 indicators=[],
                 summary="probe",
-                received_at=datetime.now(UTC),
-                acknowledged_at=datetime.now(UTC),
+                received_at=now,
+                acknowledged_at=now,
             )
             contact.children.append(
                 Child(
                     position=0,
-                    first_name=first,
-                    last_name=surname,
-                    date_of_birth=born,
-                    surname_year=blocking_keys(first, surname, born).surname_year,
+                    first_name=probe.first_name,
+                    last_name=probe.last_name,
+                    date_of_birth=probe.born,
+                    surname_year=blocking_keys(probe.first_name, probe.last_name, probe.born).surname_year,
                 )
             )
             session.add(contact)
@@ -150,32 +233,36 @@ def _probe_contacts(url: str, probes: int) -> list[str]:
     return ids
 
 
-def _time_matching(url: str, contact_ids: list[str]) -> dict[str, list[float]]:
+def _found(session: Session, child: Child, probe: Probe) -> bool:
+    assert probe.known is not None
+    match = select(ChildMatch.id).where(ChildMatch.child_id == child.id, ChildMatch.known_child_id == probe.known.id)
+    return session.execute(match).first() is not None
+
+
+def _time_matching(url: str, contact_ids: list[str], probes: list[Probe]) -> dict[str, list[float]]:
     engine = make_engine(url)
     factory = make_session_factory(engine)
-    times: dict[str, list[float]] = {"floor_ms": [], "ours_ms": [], "candidates": [], "kept": []}
-    for contact_id in contact_ids:
+    times: dict[str, list[float]] = {"floor_ms": [], "ours_ms": [], "candidates": [], "found": []}
+    for contact_id, probe in zip(contact_ids, probes, strict=True):
         with factory() as session, session.begin():
             contact = session.execute(
                 select(Contact).where(Contact.id == contact_id).options(selectinload(Contact.children))
             ).scalar_one()
             child = contact.children[0]
-            keys = candidate_keys(child.first_name, child.last_name, child.date_of_birth)
-            dobs = [date.fromisoformat(v) for k, v in keys if k == DOB_KEY]
-            years = [v for k, v in keys if k == SURNAME_YEAR_KEY]
             started = time.perf_counter()
-            rows = session.execute(
-                select(Child.id, Child.first_name, Child.last_name, Child.date_of_birth).where(
-                    (Child.date_of_birth.in_(dobs)) | (Child.surname_year.in_(years)), Child.contact_id != contact.id
-                )
-            ).all()
+            rows = matching.candidates(session, contact, child)
             times["floor_ms"].append((time.perf_counter() - started) * 1000)
             times["candidates"].append(len(rows))
+            session.expunge_all()
+            contact = session.execute(
+                select(Contact).where(Contact.id == contact_id).options(selectinload(Contact.children))
+            ).scalar_one()
             started = time.perf_counter()
-            kept = matching.suggest_matches(session, contact)
+            matching.suggest_matches(session, contact)
             session.flush()
             times["ours_ms"].append((time.perf_counter() - started) * 1000)
-            times["kept"].append(kept)
+            if probe.known is not None:
+                times["found"].append(float(_found(session, contact.children[0], probe)))
             session.rollback()
     engine.dispose()
     return times
@@ -186,53 +273,71 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def main() -> None:
-    """Load the children, time the probes, print the table and write the JSON."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--children", type=int, default=1_000_000)
-    parser.add_argument("--probes", type=int, default=200)
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
-    args = parser.parse_args()
-    base = os.environ.get("MASH_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    _create(base)
+def _run(base: str, children: int, probe_count: int, keep: bool) -> dict[str, object]:
+    _drop_and_create(base, create=True)
     url = _url(base)
     try:
         migrations.upgrade(url)
-        load_seconds = _load(url, args.children)
-        probes = _probe_contacts(url, args.probes)
-        _time_matching(url, probes[:10])
-        times = _time_matching(url, probes)
+        load_seconds, sample = _load(url, children, probe_count // 2)
+        probes = _probes(probe_count + WARM_UP_PROBES, sample)
+        contact_ids = _post_probes(url, probes)
+        _time_matching(url, contact_ids[:WARM_UP_PROBES], probes[:WARM_UP_PROBES])
+        times = _time_matching(url, contact_ids[WARM_UP_PROBES:], probes[WARM_UP_PROBES:])
     finally:
-        if not args.keep:
-            _drop(base)
-    rows = [
-        ("candidate query alone (floor)", times["floor_ms"]),
-        ("suggest_matches: query + score + store", times["ours_ms"]),
-    ]
-    print(f"known children: {args.children:,} (loaded in {load_seconds:.1f} s); probes: {args.probes}")
-    print(
-        f"candidates per child: median {statistics.median(times['candidates']):.0f}, "
-        f"max {max(times['candidates'])}; matches kept: median {statistics.median(times['kept']):.0f}"
-    )
-    print(f"{'case':<42} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    for name, values in rows:
-        print(f"{name:<42} {_percentile(values, 0.5):>8.1f} {_percentile(values, 0.95):>8.1f} {max(values):>8.1f}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "children": args.children,
-                "probes": args.probes,
-                "load_seconds": load_seconds,
-                "candidates_median": statistics.median(times["candidates"]),
-                "cases": {
-                    name: {"p50_ms": _percentile(v, 0.5), "p95_ms": _percentile(v, 0.95), "max_ms": max(v)}
-                    for name, v in rows
-                },
-            },
-            indent=2,
+        if not keep:
+            _drop_and_create(base, create=False)
+    return {
+        "children": children,
+        "load_seconds": round(load_seconds, 1),
+        "candidates_median": statistics.median(times["candidates"]),
+        "candidates_p95": _percentile(times["candidates"], 0.95),
+        "candidates_max": max(times["candidates"]),
+        "found": int(sum(times["found"])),
+        "referred_again": len(times["found"]),
+        **{f"floor_{name}": round(_percentile(times["floor_ms"], q), 2) for name, q in PERCENTILES},
+        **{f"ours_{name}": round(_percentile(times["ours_ms"], q), 2) for name, q in PERCENTILES},
+        "ours_max": round(max(times["ours_ms"]), 2),
+    }
+
+
+PERCENTILES = (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
+COLUMNS = [
+    ("children", "known children"),
+    ("candidates_median", "block median"),
+    ("candidates_p95", "block p95"),
+    ("floor_p50", "floor p50 ms"),
+    ("floor_p99", "floor p99 ms"),
+    ("ours_p50", "ours p50 ms"),
+    ("ours_p95", "ours p95 ms"),
+    ("ours_p99", "ours p99 ms"),
+    ("found", "found again"),
+    ("referred_again", "of"),
+]
+
+
+def main() -> None:
+    """Load the children at each size, time the probes, print the curve and write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--children", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--quick", action="store_true", help="10 thousand and 100 thousand known children")
+    parser.add_argument("--probes", type=int, default=500)
+    parser.add_argument("--keep", action="store_true", help="keep the last benchmark database afterwards")
+    args = parser.parse_args()
+    base = os.environ.get("MASH_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    load_before = load_average()
+    sizes = list(QUICK_SIZES) if args.quick else args.children
+    rows = []
+    for children in sizes:
+        row = _run(base, children, args.probes, args.keep)
+        print(
+            f"known children {children:,}: loaded in {row['load_seconds']} s; blocks median "
+            f"{row['candidates_median']:.0f}, p95 {row['candidates_p95']}, max {row['candidates_max']}",
+            flush=True,
         )
-    )
+        rows.append(row)
+    print(f"probes: {args.probes} per size (half strangers, half known children typed with one error)")
+    print_table(rows, COLUMNS)
+    write_results("matching_db", {**environment_report(sys.argv, load_before), "probes": args.probes, "sizes": rows})
 
 
 if __name__ == "__main__":

@@ -48,7 +48,8 @@ def _person(child: Child) -> Person:
     )
 
 
-def _candidates(session: Session, contact: Contact, child: Child) -> list[Child]:
+def candidates(session: Session, contact: Contact, child: Child) -> list[Child]:
+    """Return the known children worth scoring against a child on a contact, found by indexed keys."""
     keys = candidate_keys(child.first_name, child.last_name, child.date_of_birth)
     dobs = [datetime.fromisoformat(value).date() for kind, value in keys if kind == DOB_KEY]
     years = [value for kind, value in keys if kind == SURNAME_YEAR_KEY]
@@ -82,7 +83,7 @@ def suggest_matches(session: Session, contact: Contact, now: datetime | None = N
             session.execute(select(ChildMatch.known_child_id).where(ChildMatch.child_id == child.id)).scalars()
         )
         new = _person(child)
-        scored = [(score(new, _person(known)), known) for known in _candidates(session, contact, child)]
+        scored = [(score(new, _person(known)), known) for known in candidates(session, contact, child)]
         kept = sorted((pair for pair in scored if pair[0].band in KEPT_BANDS), key=lambda p: -p[0].score)
         for result, known in kept[:MAX_MATCHES_PER_CHILD]:
             if known.id in existing:
