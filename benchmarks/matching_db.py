@@ -154,8 +154,9 @@ def _typo(word: str, rng: random.Random) -> str:
 
 
 def _digit_wrong(born: date) -> date:
-    day = born.day - 1 if born.day % 10 else born.day + 1
-    return born.replace(day=day)
+    if born.day == 30:
+        return born.replace(day=20)
+    return born.replace(day=born.day - 1 if born.day % 10 >= 2 or born.day == 31 else born.day + 1)
 
 
 def _again(known: Known, n: int, rng: random.Random) -> Probe:
