@@ -7,8 +7,10 @@ postgresql://postgres@127.0.0.1:5432/test), migrates it, loads the known childre
 blocking keys) with COPY, then posts probe contacts and times `mash.services.matching.suggest_matches` for each.
 Half the probes are strangers; the other half are known children referred again with one error each (a typo, a
 short form of the first name, day and month swapped, a digit of the date wrong, a second surname, another
-surname), and the table says how many of those the service found. The floor is the service's candidate query
-alone (`mash.services.matching.candidates`: index look-ups and fetching rows, no scoring), timed in the same run.
+surname), and the table says how many of those were in the block of candidates and how many the service kept as
+a match (at most ten a child, the best scores first: a tie at the tenth may leave one out). The floor is the
+service's candidate query alone (`mash.services.matching.candidates`: index look-ups and fetching rows, no
+scoring), timed in the same run.
 Prints a table per size and the curve across sizes, and writes benchmarks/results/matching_db.json.
 """
 
@@ -34,7 +36,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from mash import migrations
 from mash.db import make_engine, make_session_factory
-from mash.matching.keys import blocking_keys
+from mash.matching import stored_keys
 from mash.models import Child, ChildMatch, Contact
 from mash.services import matching
 
@@ -105,6 +107,7 @@ def _load(url: str, children: int, referred_again: int) -> tuple[float, list[Kno
     sample: list[Known] = []
     contacts = io.StringIO()
     kids = io.StringIO()
+    keys = io.StringIO()
     for n in range(children // 4):
         contact_id = str(uuid.uuid4())
         contacts.write(
@@ -116,10 +119,8 @@ def _load(url: str, children: int, referred_again: int) -> tuple[float, list[Kno
             first = rng.choice(FIRST_NAMES)
             born = EARLIEST + timedelta(days=rng.randrange(DAYS))
             child_id = str(uuid.uuid4())
-            key = blocking_keys(first, surname, born).surname_year or "\\N"
-            kids.write(
-                f"{child_id}\t{contact_id}\t{position}\t{first}\t{surname}\t{born.isoformat()}\t{key}\tunknown\n"
-            )
+            kids.write(f"{child_id}\t{contact_id}\t{position}\t{first}\t{surname}\t{born.isoformat()}\tunknown\n")
+            keys.writelines(f"{key}\t{child_id}\n" for key in stored_keys(first, surname, born, None))
             if (4 * n + position) % every == 0 and len(sample) < referred_again:
                 sample.append(Known(child_id, first, surname, born))
     raw = engine.raw_connection()
@@ -136,10 +137,11 @@ def _load(url: str, children: int, referred_again: int) -> tuple[float, list[Kno
             ) as copy:
                 copy.write(contacts.getvalue())
             with cur.copy(
-                "COPY children (id, contact_id, position, first_name, last_name, date_of_birth, surname_year, "
-                "gender) FROM STDIN"
+                "COPY children (id, contact_id, position, first_name, last_name, date_of_birth, gender) FROM STDIN"
             ) as copy:
                 copy.write(kids.getvalue())
+            with cur.copy("COPY child_keys (key, child_id) FROM STDIN") as copy:
+                copy.write(keys.getvalue())
             cur.execute("ANALYZE")
         raw.commit()
     finally:
@@ -219,13 +221,7 @@ def _post_probes(url: str, probes: list[Probe]) -> list[str]:
                 acknowledged_at=now,
             )
             contact.children.append(
-                Child(
-                    position=0,
-                    first_name=probe.first_name,
-                    last_name=probe.last_name,
-                    date_of_birth=probe.born,
-                    surname_year=blocking_keys(probe.first_name, probe.last_name, probe.born).surname_year,
-                )
+                Child(position=0, first_name=probe.first_name, last_name=probe.last_name, date_of_birth=probe.born)
             )
             session.add(contact)
             session.flush()
@@ -243,7 +239,7 @@ def _found(session: Session, child: Child, probe: Probe) -> bool:
 def _time_matching(url: str, contact_ids: list[str], probes: list[Probe]) -> dict[str, list[float]]:
     engine = make_engine(url)
     factory = make_session_factory(engine)
-    times: dict[str, list[float]] = {"floor_ms": [], "ours_ms": [], "candidates": [], "found": []}
+    times: dict[str, list[float]] = {"floor_ms": [], "ours_ms": [], "candidates": [], "in_block": [], "found": []}
     for contact_id, probe in zip(contact_ids, probes, strict=True):
         with factory() as session, session.begin():
             contact = session.execute(
@@ -254,6 +250,8 @@ def _time_matching(url: str, contact_ids: list[str], probes: list[Probe]) -> dic
             rows = matching.candidates(session, contact, child)
             times["floor_ms"].append((time.perf_counter() - started) * 1000)
             times["candidates"].append(len(rows))
+            if probe.known is not None:
+                times["in_block"].append(float(probe.known.id in {row.id for row in rows}))
             session.expunge_all()
             contact = session.execute(
                 select(Contact).where(Contact.id == contact_id).options(selectinload(Contact.children))
@@ -293,6 +291,7 @@ def _run(base: str, children: int, probe_count: int, keep: bool) -> dict[str, ob
         "candidates_median": statistics.median(times["candidates"]),
         "candidates_p95": _percentile(times["candidates"], 0.95),
         "candidates_max": max(times["candidates"]),
+        "in_block": int(sum(times["in_block"])),
         "found": int(sum(times["found"])),
         "referred_again": len(times["found"]),
         **{f"floor_{name}": round(_percentile(times["floor_ms"], q), 2) for name, q in PERCENTILES},
@@ -311,6 +310,7 @@ COLUMNS = [
     ("ours_p50", "ours p50 ms"),
     ("ours_p95", "ours p95 ms"),
     ("ours_p99", "ours p99 ms"),
+    ("in_block", "in block"),
     ("found", "found again"),
     ("referred_again", "of"),
 ]

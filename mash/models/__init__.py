@@ -2,7 +2,7 @@
 
 from mash.models.audit import AuditEvent
 from mash.models.casework import Allocation, CaseNote
-from mash.models.contact import Adult, Child, Contact, ContactInformation, ReferenceCounter, Referrer
+from mash.models.contact import Adult, Child, ChildKey, Contact, ContactInformation, ReferenceCounter, Referrer
 from mash.models.draft import ReferralDraft
 from mash.models.flag import Flag, FlagEvent
 from mash.models.idempotency import IdempotencyRecord
@@ -26,6 +26,7 @@ __all__ = [
     "AuditEvent",
     "CaseNote",
     "Child",
+    "ChildKey",
     "ChildMatch",
     "Claim",
     "Contact",

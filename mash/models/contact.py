@@ -91,7 +91,6 @@ class Child(Base):
     last_name: Mapped[str | None] = mapped_column(String(200))
     date_of_birth: Mapped[date | None] = mapped_column(Date, index=True)
     expected_date_of_delivery: Mapped[date | None] = mapped_column(Date)
-    surname_year: Mapped[str | None] = mapped_column(String(40), index=True)
     gender: Mapped[str] = mapped_column(String(10), default="unknown")
     nhs_number: Mapped[str | None] = mapped_column(String(10), index=True)
     address: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
@@ -102,6 +101,16 @@ class Child(Base):
     disability: Mapped[bool | None]
 
     contact: Mapped[Contact] = orm.relationship(back_populates="children")
+    keys: Mapped[list[ChildKey]] = orm.relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class ChildKey(Base):
+    """A blocking key of a child (`mash.matching.keys`): the children who share one are worth scoring as one."""
+
+    __tablename__ = "child_keys"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
 class Adult(Base):

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mash.db import utcnow
-from mash.matching import Person, candidate_keys, score
-from mash.matching.keys import DOB_KEY, SURNAME_YEAR_KEY
+from mash.matching import Person, score
 from mash.models import Child, Contact, Decision, Recommendation
 from mash.problems import InvalidFields
-from mash.services import audit
+from mash.services import audit, child_keys
 from mash.services.callers import Caller, Permission
 
 MAX_CANDIDATES = 500
@@ -36,22 +34,6 @@ class Found:
     restricted: bool
 
 
-def _clauses(first_name: str | None, last_name: str | None, born: date | None, nhs_number: str | None) -> list[Any]:
-    keys = candidate_keys(first_name, last_name, born)
-    clauses: list[Any] = []
-    if nhs_number:
-        clauses.append(Child.nhs_number == nhs_number)
-    dobs = [date.fromisoformat(value) for kind, value in keys if kind == DOB_KEY]
-    if dobs:
-        clauses.append(Child.date_of_birth.in_(dobs))
-    years = [value for kind, value in keys if kind == SURNAME_YEAR_KEY]
-    if years:
-        clauses.append(Child.surname_year.in_(years))
-    if born is None and last_name:
-        clauses.append(func.lower(Child.last_name) == last_name.strip().lower())
-    return clauses
-
-
 def candidates(
     session: Session,
     *,
@@ -63,8 +45,8 @@ def candidates(
     """Return the child records that may be the one described, best first, inside the caller's transaction (the
     caller audits what it shows)."""
     wanted = Person(first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, nhs_number=nhs_number)
-    clauses = _clauses(first_name, last_name, date_of_birth, nhs_number)
-    if not clauses:
+    ids = child_keys.matching_ids(first_name, last_name, date_of_birth, None, nhs_number)
+    if ids is None:
         return []
     latest_outcome = (
         select(Decision.outcome)
@@ -79,7 +61,7 @@ def candidates(
         )
         .join(Contact, Contact.id == Child.contact_id)
         .outerjoin(Recommendation, Recommendation.contact_id == Contact.id)
-        .where(or_(*clauses))
+        .where(Child.id.in_(ids))
         .limit(MAX_CANDIDATES)
     ).all()
     found = []

@@ -14,10 +14,10 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+import mash.services.child_keys  # noqa: F401 (its listener stores the keys of the children written here)
 from mash.db import utcnow
 from mash.enums import CIN_REFERRAL_SOURCE
 from mash.job_names import SCREEN_CONTACT
-from mash.matching.keys import blocking_keys
 from mash.models import Adult, Child, Contact, Referrer
 from mash.problems import ContactNotFound, DuplicateContact, InvalidFields
 from mash.services import audit, cursors, idempotency, outbox
@@ -122,9 +122,6 @@ def _build_contact(caller: Caller, payload: dict[str, Any], now: datetime, key: 
                 **{name: value for name, value in child.items() if name != "address"},
                 address=address,
                 postcode=(address or {}).get("postcode"),
-                surname_year=blocking_keys(
-                    child.get("first_name"), child.get("last_name"), child.get("date_of_birth")
-                ).surname_year,
             )
         )
     for position, adult in enumerate(payload.get("adults") or []):

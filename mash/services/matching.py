@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from mash.db import utcnow
 from mash.job_names import RESCREEN_CONTACT
-from mash.matching import Person, candidate_keys, score
-from mash.matching.keys import DOB_KEY, SURNAME_YEAR_KEY, blocking_keys
+from mash.matching import Person, score
 from mash.models import Child, ChildMatch, Contact, Decision, MatchEvent, Recommendation
 from mash.problems import Conflict, NotFound
-from mash.services import audit, outbox, restriction
+from mash.services import audit, child_keys, outbox, restriction
 from mash.services.callers import Caller, Permission
 
 KEPT_BANDS = ("likely", "possible")
@@ -32,11 +31,6 @@ class MatchAlreadyDecided(Conflict):
     slug, title = "match-already-decided", "This match has already been confirmed or rejected"
 
 
-def surname_year(child: Child) -> str | None:
-    """Return the indexed blocking key of a child record (phonetic surname and year of birth)."""
-    return blocking_keys(child.first_name, child.last_name, child.date_of_birth).surname_year
-
-
 def _person(child: Child) -> Person:
     return Person(
         first_name=child.first_name,
@@ -50,23 +44,16 @@ def _person(child: Child) -> Person:
 
 def candidates(session: Session, contact: Contact, child: Child) -> list[Child]:
     """Return the known children worth scoring against a child on a contact, found by indexed keys."""
-    keys = candidate_keys(child.first_name, child.last_name, child.date_of_birth)
-    dobs = [datetime.fromisoformat(value).date() for kind, value in keys if kind == DOB_KEY]
-    years = [value for kind, value in keys if kind == SURNAME_YEAR_KEY]
-    clauses = []
-    if child.nhs_number:
-        clauses.append(Child.nhs_number == child.nhs_number)
-    if dobs:
-        clauses.append(Child.date_of_birth.in_(dobs))
-    if years:
-        clauses.append(Child.surname_year.in_(years))
-    if not clauses:
+    ids = child_keys.matching_ids(
+        child.first_name, child.last_name, child.date_of_birth, child.postcode, child.nhs_number
+    )
+    if ids is None:
         return []
     return list(
         session.execute(
             select(Child)
             .join(Contact, Contact.id == Child.contact_id)
-            .where(or_(*clauses), Child.contact_id != contact.id, Contact.received_at <= contact.received_at)
+            .where(Child.id.in_(ids), Child.contact_id != contact.id, Contact.received_at <= contact.received_at)
             .limit(MAX_CANDIDATES)
         ).scalars()
     )
