@@ -152,6 +152,7 @@ def worker(queues: tuple[str, ...], burst: bool, sweep: bool) -> None:
             target=_sweep_forever, args=(settings.sweep_seconds, os.getpid()), name="mash-sweep", daemon=True
         ).start()
     screening.warm_up(settings)
+    screening.rehearse(current_app.extensions["mash.sessionmaker"], settings)
     for spec in jobs.JOBS.values():
         jobs.resolve(spec.func)
     configure_mappers()

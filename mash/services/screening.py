@@ -9,7 +9,7 @@ from typing import Any
 
 import structlog
 from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from mash.db import utcnow
 from mash.job_names import RESCREEN_CONTACT, SCREEN_CONTACT
@@ -178,3 +178,33 @@ def warm_up(settings: Settings) -> None:
         calendar().is_working_day(date(year, 1, 2))
     teams.routing_table()
     load_reader(settings.narrative_terms_path)
+
+
+def rehearse(factory: sessionmaker[Session], settings: Settings) -> bool:
+    """Screen a stored contact again inside a transaction that is rolled back; return whether one was screened.
+
+    A forked work-horse inherits what its parent has built. Rehearsed in the parent, a screening leaves the dialect
+    connected and every statement of the job compiled, so each horse only opens its connection and runs them
+    (compiling them anew cost every horse about 25 ms of CPU). Nothing is stored, queued or audited. On PostgreSQL a
+    contact another transaction holds is passed over, so the rehearsal waits for nobody; a failure is only logged.
+    """
+    engine = factory.kw["bind"]
+    query = select(Contact.id).where(Contact.status.in_(("received", "awaiting_decision"))).limit(1)
+    if engine.dialect.name == "postgresql":
+        query = query.with_for_update(key_share=True, skip_locked=True)
+    contact_id = None
+    try:
+        with engine.connect() as connection:
+            transaction = connection.begin()
+            try:
+                contact_id = connection.execute(query).scalar()
+                if contact_id is not None:
+                    with factory(bind=connection, join_transaction_mode="create_savepoint") as session:
+                        screen_contact(session, contact_id, settings, rescreen=True)
+            finally:
+                transaction.rollback()
+    except Exception as exc:
+        log.warning("screening_rehearsal_failed", error_type=type(exc).__name__)
+        contact_id = None
+    engine.dispose()
+    return contact_id is not None

@@ -15,8 +15,11 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 from sqlalchemy import text
 
+from mash.jobs import QUEUES
 from mash.screening.rulebook import DEFAULT_RULEBOOK
+from mash.services import screening
 from mash.settings import Settings
+from tests.conftest import count_rows
 from tests.workers.conftest import wait_for, worker_env
 
 URL = "/api/v1/contacts"
@@ -191,3 +194,20 @@ def test_duplicate_enqueue_screens_once(
         what="both jobs to run",
     )
     assert screenings(app, contact_id) == (1, 1)
+
+
+def test_the_workers_rehearsal_screens_nothing_stores_nothing_and_queues_nothing(
+    make_redis_app, redis_url, partner_factory, body
+) -> None:
+    app = make_redis_app(redis_url)
+    settings = app.config["MASH_SETTINGS"]
+    factory = app.extensions["mash.sessionmaker"]
+    assert screening.rehearse(factory, settings) is False  # nothing stored to rehearse on
+    contact_id = submit(app.test_client(), partner_factory(app), body)
+    tables = ("contacts", "recommendations", "suggestions", "audit_events", "outbox", "information_sharing")
+    queues = [Queue(name, connection=Redis.from_url(redis_url), serializer=JSONSerializer) for name in QUEUES]
+    before, queued = count_rows(app, *tables), [queue.get_job_ids() for queue in queues]
+    assert screening.rehearse(factory, settings) is True
+    assert status_of(app, contact_id) == "received"
+    assert count_rows(app, *tables) == before
+    assert [queue.get_job_ids() for queue in queues] == queued
