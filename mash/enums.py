@@ -124,6 +124,7 @@ CONCERN_INDICATORS: Final = (
     "injury_described",
     "child_not_seen",
     "abduction_risk",
+    "accidental_ingestion",
 )
 
 OUTCOMES: Final = (
