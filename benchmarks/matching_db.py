@@ -1,17 +1,17 @@
 """Time "who is this child?" against 10 thousand to a million known children in PostgreSQL, through the service.
 
-Run from the repository root: `.venv/bin/python benchmarks/matching_db.py [--children N ...] [--probes N] [--keep]`
-(`--quick`: 10 thousand and 100 thousand children). For each number of known children it creates a database
-`mash_bench_matching` on the server named by MASH_BENCH_POSTGRES_URL (default
-postgresql://postgres@127.0.0.1:5432/test), migrates it, loads the known children (four to a contact, with their
-blocking keys) with COPY, then posts probe contacts and times `mash.services.matching.suggest_matches` for each.
-Half the probes are strangers; the other half are known children referred again with one error each (a typo, a
-short form of the first name, day and month swapped, a digit of the date wrong, a second surname, another
-surname), and the table says how many of those were in the block of candidates and how many the service kept as
-a match (at most ten a child, the best scores first: a tie at the tenth may leave one out). The floor is the
-service's candidate query alone (`mash.services.matching.candidates`: index look-ups and fetching rows, no
-scoring), timed in the same run.
-Prints a table per size and the curve across sizes, and writes benchmarks/results/matching_db.json.
+Run from the repository root: `.venv/bin/python benchmarks/matching_db.py [--children N ...] [--probes N] [--keep]
+[--warm]` (`--quick`: 10 thousand and 100 thousand children; `--warm`: every probe run once, untimed, first). For
+each number of known children it creates a database `mash_bench_matching` on the server named by
+MASH_BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test), migrates it, loads the known children
+(four to a contact, with their blocking keys) with COPY, then posts probe contacts and times
+`mash.services.matching.suggest_matches` for each. Half the probes are strangers; the other half are known children
+referred again with one error each (a typo, a short form of the first name, day and month swapped, a digit of the
+date wrong, a second surname, another surname), and the table says how many of those were in the block of
+candidates and how many the service kept as a match (at most ten a child, the best scores first: a tie at the
+tenth may leave one out). The floor is the service's candidate query alone (`mash.services.matching.candidates`:
+index look-ups and fetching rows, no scoring), timed in the same run. Prints a table per size and the curve across
+sizes, and writes benchmarks/results/matching_db.json.
 """
 
 from __future__ import annotations
@@ -272,7 +272,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def _run(base: str, children: int, probe_count: int, keep: bool) -> dict[str, object]:
+def _run(base: str, children: int, probe_count: int, keep: bool, warm: bool) -> dict[str, object]:
     _drop_and_create(base, create=True)
     url = _url(base)
     try:
@@ -280,7 +280,8 @@ def _run(base: str, children: int, probe_count: int, keep: bool) -> dict[str, ob
         load_seconds, sample = _load(url, children, probe_count // 2)
         probes = _probes(probe_count + WARM_UP_PROBES, sample)
         contact_ids = _post_probes(url, probes)
-        _time_matching(url, contact_ids[:WARM_UP_PROBES], probes[:WARM_UP_PROBES])
+        warming = slice(None) if warm else slice(WARM_UP_PROBES)
+        _time_matching(url, contact_ids[warming], probes[warming])
         times = _time_matching(url, contact_ids[WARM_UP_PROBES:], probes[WARM_UP_PROBES:])
     finally:
         if not keep:
@@ -323,13 +324,18 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10 thousand and 100 thousand known children")
     parser.add_argument("--probes", type=int, default=500)
     parser.add_argument("--keep", action="store_true", help="keep the last benchmark database afterwards")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="run every probe once before the timed pass, as a service that has been running a while would have",
+    )
     args = parser.parse_args()
     base = os.environ.get("MASH_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
     load_before = load_average()
     sizes = list(QUICK_SIZES) if args.quick else args.children
     rows = []
     for children in sizes:
-        row = _run(base, children, args.probes, args.keep)
+        row = _run(base, children, args.probes, args.keep, args.warm)
         print(
             f"known children {children:,}: loaded in {row['load_seconds']} s; blocks median "
             f"{row['candidates_median']:.0f}, p95 {row['candidates_p95']}, max {row['candidates_max']}",
@@ -338,7 +344,8 @@ def main() -> None:
         rows.append(row)
     print(f"probes: {args.probes} per size (half strangers, half known children typed with one error)")
     print_table(rows, COLUMNS)
-    write_results("matching_db", {**environment_report(sys.argv, load_before), "probes": args.probes, "sizes": rows})
+    report = {**environment_report(sys.argv, load_before), "probes": args.probes, "warm": args.warm, "sizes": rows}
+    write_results("matching_db", report)
 
 
 if __name__ == "__main__":
