@@ -91,6 +91,9 @@ class Child(Base):
     last_name: Mapped[str | None] = mapped_column(String(200))
     date_of_birth: Mapped[date | None] = mapped_column(Date, index=True)
     expected_date_of_delivery: Mapped[date | None] = mapped_column(Date)
+    # No longer written or read (its keys are in `ChildKey`); kept until a later migration drops it, so that the
+    # version before migration 0018 can go on writing children while it is upgraded.
+    surname_year: Mapped[str | None] = mapped_column(String(40), index=True)
     gender: Mapped[str] = mapped_column(String(10), default="unknown")
     nhs_number: Mapped[str | None] = mapped_column(String(10), index=True)
     address: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)

@@ -1,9 +1,10 @@
-"""child keys: each child's blocking keys in an indexed table of their own, in place of its surname-and-year column
+"""child keys: each child's blocking keys in an indexed table of their own, beside its surname-and-year column
 
-Every child already held gets the keys of `mash.matching.keys.stored_keys` (date of birth with the sound of a surname
-or a first-name initial, two of the year, month and day with both, a postcode with either), worked out here from its
-row, a thousand children at a time. The column `children.surname_year` and its index go. Going down puts the column
-back, worked out again from the surnames and dates of birth, and drops the table.
+Every child already held gets the keys of `mash.matching.keys.stored_keys` (listed there), worked out here from its
+row, a thousand children at a time. The column `children.surname_year` stays, no longer written, so that the
+version before this one can go on writing children while it is upgraded; a later migration drops it and keys any
+child that version wrote meanwhile, which has none. Going down works the column out again for every child (those
+written since hold none) and drops the table.
 
 Revision ID: 0018
 Revises: 0017
@@ -60,8 +61,6 @@ def upgrade() -> None:
         if keys:
             conn.execute(CHILD_KEYS.insert(), keys)
     op.create_index(op.f("ix_child_keys_child_id"), "child_keys", ["child_id"], unique=False)
-    op.drop_index(op.f("ix_children_surname_year"), table_name="children")
-    op.drop_column("children", "surname_year")  # in place: SQLite 3.35 and later drop a column without a copy
 
 
 def _in_batches(conn: sa.Connection, *columns: sa.ColumnClause[Any]) -> Iterator[Sequence[Any]]:
@@ -85,12 +84,10 @@ def _surname_year(last_name: str | None, born: date | None) -> str | None:
 
 
 def downgrade() -> None:
-    op.add_column("children", sa.Column("surname_year", sa.String(length=40), nullable=True))
     conn = op.get_bind()
     update = CHILDREN.update().where(CHILDREN.c.id == sa.bindparam("child_id"))
     for rows in _in_batches(conn, CHILDREN.c.last_name, CHILDREN.c.date_of_birth):
         values = [{"child_id": row[0], "surname_year": _surname_year(row[1], row[2])} for row in rows]
         conn.execute(update, values)
-    op.create_index(op.f("ix_children_surname_year"), "children", ["surname_year"], unique=False)
     op.drop_index(op.f("ix_child_keys_child_id"), table_name="child_keys")
     op.drop_table("child_keys")
