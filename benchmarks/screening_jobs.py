@@ -18,6 +18,10 @@ left out of the workers (`--no-sweep`) only so that its start-up does not overla
 our job in a process that stays warm between jobs (its first job builds the app, inside the timing), which
 shows what forking a work-horse per job costs us over RQ's own fork.
 
+Besides wall time, each row gives the CPU time its worker processes used per job (each worker with the work-horses
+it forked and reaped), read from /proc before the first enqueue and after the last job: on a machine that other work
+keeps busy it moves far less than wall time, and "x floor cpu" compares rows by it.
+
 Prints a table and writes benchmarks/results/screening_jobs.json.
 """
 
@@ -41,6 +45,7 @@ from _common import (
     add_service_arguments,
     clean_environment,
     contact_body_template,
+    cpu_seconds_with_children,
     environment_report,
     fill,
     load_average,
@@ -71,9 +76,11 @@ COLUMNS = (
     ("seconds", "seconds"),
     ("jobs_per_second", "jobs/s"),
     ("ms_per_job_per_process", "ms/job/proc"),
+    ("cpu_ms_per_job", "cpu ms/job"),
     ("enqueue_seconds", "enqueue s"),
     ("errors", "errors"),
     ("times_floor", "x floor"),
+    ("times_floor_cpu", "x floor cpu"),
     ("floor", "vs"),
 )
 
@@ -87,11 +94,17 @@ class Timing:
     enqueue_seconds: float
     done: int
     errors: int
+    cpu_seconds: float
 
 
 @contextmanager
-def worker_processes(command: Sequence[str], environment: dict[str, str], count: int, redis: Redis) -> Iterator[None]:
-    """Run `count` worker processes until the block ends; enter the block once all are registered and idle."""
+def worker_processes(
+    command: Sequence[str], environment: dict[str, str], count: int, redis: Redis
+) -> Iterator[Callable[[], float]]:
+    """Run `count` worker processes until the block ends; enter the block once all are registered and idle.
+
+    The block receives a function that returns the CPU time the workers and their reaped work-horses have used.
+    """
     processes = [subprocess.Popen(command, env=environment, cwd=REPO) for _ in range(count)]
     try:
         deadline = time.monotonic() + 60
@@ -104,7 +117,7 @@ def worker_processes(command: Sequence[str], environment: dict[str, str], count:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{count} workers did not go idle within 60 s: {' '.join(command)}")
             time.sleep(0.05)
-        yield
+        yield lambda: sum(cpu_seconds_with_children(process.pid) for process in processes)
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -114,6 +127,12 @@ def worker_processes(command: Sequence[str], environment: dict[str, str], count:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def _settled_cpu(cpu: Callable[[], float]) -> float:
+    """Return the workers' CPU time once the last work-horses have been reaped (RQ waits for each after its job)."""
+    time.sleep(0.5)
+    return cpu()
 
 
 def _wait(progress: Callable[[], tuple[int, int]], target: int, timeout: float) -> tuple[int, int]:
@@ -138,7 +157,9 @@ def time_rq_floor(redis: Redis, redis_url: str, worker_class: str, processes: in
     """Time `jobs` no-op jobs on idle `rq worker` processes of one class."""
     command = rq_worker_command(redis_url, worker_class, [FLOOR_QUEUE])
     queue = Queue(FLOOR_QUEUE, connection=redis, serializer=JSONSerializer)
-    with worker_processes(command, clean_environment({"PYTHONPATH": str(REPO / "benchmarks")}), processes, redis):
+    environment = clean_environment({"PYTHONPATH": str(REPO / "benchmarks")})
+    with worker_processes(command, environment, processes, redis) as cpu:
+        cpu_before = cpu()
         started = time.perf_counter()
         for number in range(jobs):
             queue.enqueue(NOOP_JOB, number)
@@ -152,8 +173,9 @@ def time_rq_floor(redis: Redis, redis_url: str, worker_class: str, processes: in
             timeout,
         )
         finished = time.perf_counter()
+        cpu_seconds = _settled_cpu(cpu) - cpu_before
     redis.flushdb()
-    return Timing(jobs, finished - started, enqueued - started, done, errors)
+    return Timing(jobs, finished - started, enqueued - started, done, errors, cpu_seconds)
 
 
 class OurScreening:
@@ -196,9 +218,10 @@ class OurScreening:
         redis.flushdb()
         with (
             psycopg.connect(self.database_url, autocommit=True) as connection,
-            worker_processes(command, self.environment, processes, redis),
+            worker_processes(command, self.environment, processes, redis) as cpu,
         ):
             before, failed_before = self.progress(connection)
+            cpu_before = cpu()
             started = time.perf_counter()
             swept = self.app.extensions["mash.relay"].sweep()
             enqueued = time.perf_counter()
@@ -206,14 +229,22 @@ class OurScreening:
                 raise RuntimeError(f"the sweep handed on {swept} jobs, not {contacts}")
             done, failed = _wait(lambda: self.progress(connection), before + contacts, timeout)
             finished = time.perf_counter()
+            cpu_seconds = _settled_cpu(cpu) - cpu_before
         redis.flushdb()
-        return Timing(contacts, finished - started, enqueued - started, done - before, failed - failed_before)
+        return Timing(
+            contacts, finished - started, enqueued - started, done - before, failed - failed_before, cpu_seconds
+        )
+
+
+def _cpu_ms(timing: Timing) -> float:
+    return timing.cpu_seconds / max(timing.done, 1) * 1000
 
 
 def _row(
     key: str, label: str, processes: int, timing: Timing, floor: str | None, floors: dict[str, Timing]
 ) -> dict[str, Any]:
     per_second = timing.done / timing.seconds
+    cpu_ms = _cpu_ms(timing)
     floor_timing = floors.get(floor) if floor else None
     return {
         "key": key,
@@ -224,9 +255,11 @@ def _row(
         "seconds": round(timing.seconds, 2),
         "jobs_per_second": round(per_second, 1),
         "ms_per_job_per_process": round(timing.seconds * processes / max(timing.done, 1) * 1000, 1),
+        "cpu_ms_per_job": round(cpu_ms, 1),
         "enqueue_seconds": round(timing.enqueue_seconds, 2),
         "errors": timing.errors + timing.jobs - timing.done,
         "times_floor": round(floor_timing.done / floor_timing.seconds / per_second, 2) if floor_timing else None,
+        "times_floor_cpu": round(cpu_ms / _cpu_ms(floor_timing), 2) if floor_timing else None,
         "floor": floor,
     }
 
