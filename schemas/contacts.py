@@ -138,14 +138,21 @@ class FeedbackSchema(Schema):
 
 
 class ContactPartnerSchema(Schema):
-    """What a partner may read of a contact its organisation submitted."""
+    """What a partner sees of its own organisation's contact: its state and the feedback for it."""
 
-    id = fields.String()
-    reference = fields.String()
-    status = fields.String()
-    received_at = fields.AwareDateTime()
-    external_reference = fields.String(allow_none=True)
-    feedback = fields.Nested(FeedbackSchema, allow_none=True)
+    id = fields.String(metadata={"description": "The contact's opaque id."})
+    reference = fields.String(metadata={"description": "The contact's reference, to quote (MASH-2026-000123)."})
+    status = fields.String(validate=one_of(CONTACT_STATUSES), metadata={"description": "Where the contact is."})
+    received_at = fields.AwareDateTime(metadata={"description": "When it was received."})
+    external_reference = fields.String(
+        allow_none=True,
+        metadata={"description": "The partner's own reference for the contact, as it sent it; null if none."},
+    )
+    feedback = fields.Nested(
+        FeedbackSchema,
+        allow_none=True,
+        metadata={"description": "What was decided, once the referrer has been told; null until then."},
+    )
 
 
 class InformationCreateSchema(Schema):
@@ -283,7 +290,7 @@ class ContactStaffSchema(Schema):
     status = fields.String()
     received_at = fields.AwareDateTime()
     acknowledged_at = fields.AwareDateTime()
-    submitted_by_organisation = fields.String()
+    submitted_by_organisation = fields.String(attribute="organisation")
     external_reference = fields.String(allow_none=True)
     source_code = fields.String()
     referrer = fields.Nested(ReferrerSchema)
@@ -298,8 +305,8 @@ class ContactStaffSchema(Schema):
     decisions = fields.List(fields.Nested(DecisionSchema))
     oversight = fields.List(fields.Nested(OversightSchema))
     flags = fields.List(fields.Nested(FlagSchema))
-    information_sharing = fields.List(fields.Nested(SharingRecordSchema))
-    partner_summaries = fields.List(fields.Nested(PartnerSummarySchema))
+    information_sharing = fields.List(fields.Nested(SharingRecordSchema), attribute="ledger.records")
+    partner_summaries = fields.List(fields.Nested(PartnerSummarySchema), attribute="ledger.summaries")
     audit = fields.Nested(AuditSummarySchema)
     restriction = fields.Nested(RestrictionSchema, allow_none=True)
     opened_until = fields.AwareDateTime(
@@ -333,7 +340,7 @@ class ContactQuerySchema(Schema):
 
 
 class ContactPageSchema(Schema):
-    """A page of contacts: the staff summary for staff, the partner view for partners."""
+    """A page of the staff list of contacts."""
 
     items = fields.List(fields.Nested(ContactSummarySchema))
     next_cursor = fields.String(allow_none=True)
@@ -347,6 +354,6 @@ class ContactPartnerPageSchema(Schema):
 
 
 class ContactReadSchema(ContactStaffSchema):
-    """A contact as read back: staff get every field; a partner gets id, reference, status, received_at, feedback."""
+    """Everything staff may read of a contact, and the feedback sent to its referrer."""
 
     feedback = fields.Nested(FeedbackSchema, allow_none=True)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import flask
 from flask_smorest import Blueprint
-from marshmallow import RAISE
+from marshmallow import RAISE, Schema
 from webargs import core
 from webargs.flaskparser import FlaskParser
 
-from mash.api.auth import authenticate_request
+from mash.api.auth import authenticate_request, current_caller
 from mash.problems import (
     BodyTooLarge,
     InvalidFields,
@@ -23,6 +25,7 @@ from mash.problems import (
     UnsupportedMediaType,
 )
 
+F = TypeVar("F", bound=Callable[..., Any])
 JSON_MEDIA_TYPES = frozenset({"application/json"})
 MAX_NUMBER_DIGITS = 4300
 PATH_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,35}", re.ASCII)
@@ -189,3 +192,22 @@ class ApiBlueprint(Blueprint):
         super().__init__(*args, **kwargs)
         self.before_request(refuse_malformed_path_id)
         self.before_request(authenticate_request)
+
+    def role_response(
+        self, status_code: int, *, staff: type[Schema], partner: type[Schema], description: str
+    ) -> Callable[[F], F]:
+        """Dump what the view returns through the partner schema for a partner and the staff schema for staff (one
+        object, two views), and declare the answer as either view: flask-smorest documents a view that returns a
+        Response by the schema given here."""
+        staff_view, partner_view = staff(), partner()
+        documented = {"anyOf": [staff_view, partner_view], "description": description}
+
+        def decorate(view: F) -> F:
+            @functools.wraps(view)
+            def answered(*args: Any, **kwargs: Any) -> flask.Response:
+                schema = partner_view if current_caller().is_partner else staff_view
+                return flask.jsonify(schema.dump(view(*args, **kwargs)))
+
+            return cast(F, self.response(status_code, documented)(answered))
+
+        return decorate

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import request
 
 from mash.api.auth import Resource, requires
 from mash.api.body import ApiBlueprint
-from mash.api.views import partner_view, partner_views, staff_summary, staff_view
 from mash.problems import BadRequest
 from mash.services import contact_record, contacts, information
 from mash.services.callers import Permission
@@ -17,6 +16,7 @@ from schemas.contacts import (
     ContactCreateSchema,
     ContactPageSchema,
     ContactPartnerPageSchema,
+    ContactPartnerSchema,
     ContactQuerySchema,
     ContactReadSchema,
     InformationAddedSchema,
@@ -56,25 +56,29 @@ class Contacts(Resource):
 
     @requires(Permission.LIST_CONTACTS)
     @blp.arguments(ContactQuerySchema, location="query")
-    @blp.response(200, ContactPageSchema)
+    @blp.role_response(
+        200,
+        staff=ContactPageSchema,
+        partner=ContactPartnerPageSchema,
+        description="The staff list for staff roles; a partner's own organisation's contacts for partners.",
+    )
     def get(self, query: dict[str, Any]) -> Any:
         """List contacts, newest first: staff see all with filters, a partner its own organisation's."""
-        page = contacts.list_contacts(self.session, self.caller, **query)
-        if self.caller.is_partner:
-            own = {"items": partner_views(self.session, self.caller, page.items), "next_cursor": page.next_cursor}
-            return jsonify(ContactPartnerPageSchema().dump(own))
-        return {"items": [staff_summary(c) for c in page.items], "next_cursor": page.next_cursor}
+        return contact_record.list_for(self.session, self.caller, **query)
 
 
 @blp.route("/<string:contact_id>")
 class ContactById(Resource):
     @requires(Permission.READ_CONTACT)
-    @blp.response(200, ContactReadSchema)
+    @blp.role_response(
+        200,
+        staff=ContactReadSchema,
+        partner=ContactPartnerSchema,
+        description="The staff view for staff roles, the partner view for partners.",
+    )
     def get(self, contact_id: str) -> Any:
         """Read a contact: partners see its status and feedback, staff see all of it."""
-        if self.caller.is_partner:
-            return partner_view(self.session, self.caller, contacts.get_contact(self.session, self.caller, contact_id))
-        return staff_view(contact_record.read_for_staff(self.session, self.caller, contact_id))
+        return contact_record.read(self.session, self.caller, contact_id)
 
 
 @blp.route("/<string:contact_id>/information")

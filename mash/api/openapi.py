@@ -31,6 +31,7 @@ from mash.api.openapi_parts import (
     PROBLEM_SCHEMA,
     PROBLEMS,
 )
+from schemas.contacts import ContactPartnerSchema, ContactReadSchema
 
 EXAMPLES: dict[str, Any] = json.loads(Path(__file__).with_name("openapi_examples.json").read_text(encoding="utf-8"))
 FIELDS: dict[str, str] = yaml.safe_load(Path(__file__).with_name("openapi_fields.yaml").read_text(encoding="utf-8"))
@@ -184,52 +185,6 @@ def _contacts(spec: dict[str, Any]) -> None:
     create["responses"]["409"] = conflict
 
 
-def _views(spec: dict[str, Any]) -> None:
-    """A contact reads differently for a partner and for staff: declare both views."""
-    schemas = spec["components"]["schemas"]
-    schemas["ContactStaffView"] = schemas.pop("ContactRead")
-    schemas["ContactPartnerView"] = {
-        "type": "object",
-        "description": "What a partner sees of its own organisation's contact: its state and the feedback for it.",
-        "properties": {
-            "id": {"type": "string", "description": "The contact's opaque id."},
-            "reference": {"type": "string", "description": "The contact's reference, to quote (MASH-2026-000123)."},
-            "status": {
-                "type": "string",
-                "description": "Where the contact is.",
-                "x-extensible-enum": ["received", "awaiting_decision", "decided", "closed", "screening_failed"],
-            },
-            "received_at": {"type": "string", "format": "date-time", "description": "When it was received."},
-            "external_reference": {
-                "type": ["string", "null"],
-                "description": "The partner's own reference for the contact, as it sent it; null if none.",
-            },
-            "feedback": {
-                "anyOf": [{"$ref": "#/components/schemas/Feedback"}, {"type": "null"}],
-                "description": "What was decided, once the referrer has been told; null until then.",
-            },
-        },
-        "required": ["id", "reference", "status", "received_at", "external_reference", "feedback"],
-    }
-    schemas["ContactPage"]["properties"]["items"]["items"] = {
-        "anyOf": [{"$ref": "#/components/schemas/ContactSummary"}, {"$ref": "#/components/schemas/ContactPartnerView"}],
-        "description": "The staff summary for staff roles; the partner view, of its own organisation's contacts, for "
-        "partners.",
-    }
-    text = json.dumps(spec["paths"]).replace(
-        '"#/components/schemas/ContactRead"', '"#/components/schemas/ContactStaffView"'
-    )
-    spec["paths"] = json.loads(text)
-    read = spec["paths"]["/api/v1/contacts/{contact_id}"]["get"]["responses"]["200"]["content"]["application/json"]
-    read["schema"] = {
-        "anyOf": [
-            {"$ref": "#/components/schemas/ContactStaffView"},
-            {"$ref": "#/components/schemas/ContactPartnerView"},
-        ]
-    }
-    read["schema"]["description"] = "The staff view for staff roles, the partner view for partners."
-
-
 def _annex_a(spec: dict[str, Any]) -> None:
     report = spec["paths"].get("/api/v1/reports/annex-a/contacts", {}).get("get")
     if report is None:
@@ -281,7 +236,6 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
     for path, method, operation in _operations(spec):
         operation.setdefault("operationId", operation_id(method, path))
     _contacts(spec)
-    _views(spec)
     _annex_a(spec)
     _responses(spec)
     _examples(spec)
@@ -303,3 +257,5 @@ class FrontDoorApi(Api):  # type: ignore[misc]
     def _init_spec(self, *args: Any, **kwargs: Any) -> None:
         super()._init_spec(*args, **kwargs)
         self.spec.__class__ = FinishedSpec
+        self.spec.components.schema("ContactStaffView", schema=ContactReadSchema)
+        self.spec.components.schema("ContactPartnerView", schema=ContactPartnerSchema)

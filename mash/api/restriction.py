@@ -6,7 +6,6 @@ from typing import Any
 
 from mash.api.auth import Resource, requires
 from mash.api.body import ApiBlueprint
-from mash.api.views import restriction_fields
 from mash.services import restriction
 from mash.services.callers import Permission
 from schemas.restriction import (
@@ -31,8 +30,7 @@ class ContactRestriction(Resource):
     @blp.alt_response(409, description="The contact is already restricted")
     def post(self, payload: dict[str, Any], contact_id: str) -> Any:
         """Restrict a contact: caseworkers then open it only by break-glass, with a reason, for a limited time."""
-        contact = restriction.restrict(self.session, self.caller, contact_id, payload["category"], payload["reason"])
-        return restriction_fields(contact)
+        return restriction.restrict(self.session, self.caller, contact_id, payload["category"], payload["reason"])
 
     @requires(Permission.LIFT_RESTRICTION)
     @blp.response(204)

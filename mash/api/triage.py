@@ -6,9 +6,9 @@ from typing import Any
 
 from mash.api.auth import Resource, requires
 from mash.api.body import ApiBlueprint
-from mash.api.views import recommendation_fields
 from mash.services import audit, decisions, feedback, matching, queue
 from mash.services.callers import Permission
+from mash.services.contact_record import ShownRecommendation
 from schemas.contacts import DecisionSchema, MatchSchema, OversightSchema
 from schemas.triage import (
     AccessHistorySchema,
@@ -41,7 +41,7 @@ class Queue(Resource):
                     "agency_type": e.contact.agency_type,
                     "categories": [] if e.contact.restriction else e.contact.categories,
                     "children_count": len(e.contact.children),
-                    "recommendation": recommendation_fields(
+                    "recommendation": ShownRecommendation(
                         e.recommendation, e.team_name, withheld=e.contact.restriction is not None
                     ),
                     "restricted": e.contact.restriction is not None,

@@ -1,5 +1,8 @@
-"""A contact as staff read it: everything the contact page and the staff API view show, read in one transaction
-with the audit events of the read."""
+"""A contact as each reader reads it: staff everything the contact page and the staff API view show, read in one
+transaction with the audit events of the read; a partner its own contact's state and the feedback meant for it.
+
+The records carry the stored objects; the API dumps the same record through the schema of the caller's role, and
+the web page renders it. A record reads through to its contact for the contact's own fields."""
 
 from __future__ import annotations
 
@@ -10,11 +13,108 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from mash.db import utcnow
-from mash.models import Contact, Decision, Feedback, Flag, Oversight, Recommendation, SharingRecord
+from mash.models import Child, Contact, Decision, Feedback, Flag, Oversight, Recommendation, SharingRecord
 from mash.problems import ContactNotFound
-from mash.services import audit, decisions, feedback, flags, matching, restriction, screening, sharing
+from mash.services import audit, contacts, decisions, feedback, flags, matching, restriction, screening, sharing
 from mash.services.callers import Caller, Permission
 from mash.services.contacts import load_contact
+from mash.services.restriction import Placed
+
+
+class _ReadsThrough:
+    """Answer for the wrapped object the attributes the wrapper does not have."""
+
+    _through: str
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name == self._through:
+            raise AttributeError(name)
+        return getattr(getattr(self, self._through), name)
+
+
+@dataclass(frozen=True)
+class ContactRow(_ReadsThrough):
+    """A contact as a list shows it, or as its partner reads it: with the feedback shown to the reader, if any."""
+
+    _through = "contact"
+    contact: Contact
+    feedback: Feedback | None = None
+
+    @property
+    def children_count(self) -> int:
+        """Return how many children the contact is about."""
+        return len(self.contact.children)
+
+    @property
+    def restricted(self) -> bool:
+        """Say whether the contact is restricted."""
+        return self.contact.restriction is not None
+
+    @property
+    def categories(self) -> list[str]:
+        """Return the contact's categories of concern; none for a restricted contact, in a list."""
+        return [] if self.restricted else self.contact.categories
+
+
+@dataclass(frozen=True)
+class RowPage:
+    """One page of contacts and the cursor for the next."""
+
+    items: list[ContactRow]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class ShownRecommendation(_ReadsThrough):
+    """A recommendation with its team's name; `withheld` leaves out the reasons (what the contact is about), as a
+    list shows a restricted contact."""
+
+    _through = "recommendation"
+    recommendation: Recommendation
+    team_name: str | None
+    withheld: bool = False
+
+    @property
+    def team(self) -> dict[str, str | None] | None:
+        """Return the suggested team's id and name, or None."""
+        team_id = self.recommendation.team_id
+        return {"id": team_id, "name": self.team_name} if team_id else None
+
+    @property
+    def reasons(self) -> list[dict[str, Any]]:
+        """Return why the rules recommend it (none when withheld)."""
+        return [] if self.withheld else self.recommendation.reasons
+
+    @property
+    def children(self) -> list[dict[str, Any]]:
+        """Return the recommendation for each child (without reasons when withheld)."""
+        children = self.recommendation.children
+        return [{**child, "reasons": []} for child in children] if self.withheld else children
+
+
+@dataclass(frozen=True)
+class ChildRead(_ReadsThrough):
+    """A child of the contact and the earlier records that may be the same child."""
+
+    _through = "child"
+    child: Child
+    matches: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Consent:
+    """Whether the family consented to the contact, and why not."""
+
+    status: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Reads:
+    """How often staff have read the contact, and when last."""
+
+    views: int
+    last_viewed_at: datetime
 
 
 @dataclass(frozen=True)
@@ -26,11 +126,12 @@ class Ledger:
 
 
 @dataclass(frozen=True)
-class StaffRecord:
+class StaffRecord(_ReadsThrough):
     """One contact with its recommendation, decisions, matches, feedback, flags, ledger and how often it was read."""
 
+    _through = "contact"
     contact: Contact
-    recommendation: tuple[Recommendation, str | None] | None
+    recommendation: ShownRecommendation | None
     decisions: list[Decision]
     oversight: list[Oversight]
     matches: dict[str, list[dict[str, Any]]]
@@ -40,6 +141,40 @@ class StaffRecord:
     views: int
     last_viewed_at: datetime
     opened_until: datetime | None
+
+    @property
+    def children(self) -> list[ChildRead]:
+        """Return the contact's children, each with its possible matches."""
+        return [ChildRead(child, self.matches[child.id]) for child in self.contact.children]
+
+    @property
+    def concerns(self) -> Contact:
+        """Return what the contact is about (its categories, indicators, summary, worries, strengths and needs)."""
+        return self.contact
+
+    @property
+    def consent(self) -> Consent:
+        """Return the family's consent to the contact."""
+        return Consent(self.contact.consent_status, self.contact.consent_reason)
+
+    @property
+    def decision(self) -> Decision | None:
+        """Return the latest decision, or None."""
+        return self.decisions[-1] if self.decisions else None
+
+    @property
+    def audit(self) -> Reads:
+        """Return how often the contact was read, this read included."""
+        return Reads(self.views, self.last_viewed_at)
+
+    @property
+    def restriction(self) -> Placed | None:
+        """Return why and since when the contact is restricted, or None."""
+        return Placed.of(self.contact)
+
+
+def _shown(found: tuple[Recommendation, str | None] | None) -> ShownRecommendation | None:
+    return ShownRecommendation(*found) if found else None
 
 
 def _read(session: Session, caller: Caller, contact: Contact, now: datetime, opened: datetime | None) -> StaffRecord:
@@ -52,7 +187,7 @@ def _read(session: Session, caller: Caller, contact: Contact, now: datetime, ope
     earlier_reads = audit.read_count(session, contact.id)
     record = StaffRecord(
         contact=contact,
-        recommendation=screening.get_recommendation(session, contact.id),
+        recommendation=_shown(screening.get_recommendation(session, contact.id)),
         decisions=made,
         oversight=overseen,
         matches=matches,
@@ -89,3 +224,19 @@ def read_for_staff(session: Session, caller: Caller, contact_id: str) -> StaffRe
         audit.record(session, caller, "contact.restricted_refused", [contact.id], at=now)
         category = contact.restriction
     raise restriction.Restricted(contact_id, category)
+
+
+def read(session: Session, caller: Caller, contact_id: str) -> StaffRecord | ContactRow:
+    """Return a contact as the caller reads it and record the read: a partner its own organisation's contact with the
+    feedback meant for it, staff all of it (`read_for_staff`)."""
+    if not caller.is_partner:
+        return read_for_staff(session, caller, contact_id)
+    contact = contacts.get_contact(session, caller, contact_id)
+    return ContactRow(contact, feedback.shown_to(session, caller, [contact.id]).get(contact.id))
+
+
+def list_for(session: Session, caller: Caller, **query: Any) -> RowPage:
+    """List contacts as `contacts.list_contacts` does; a partner's each with the feedback meant for it."""
+    page = contacts.list_contacts(session, caller, **query)
+    told = feedback.shown_to(session, caller, [c.id for c in page.items]) if caller.is_partner else {}
+    return RowPage([ContactRow(c, told.get(c.id)) for c in page.items], page.next_cursor)

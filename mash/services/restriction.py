@@ -46,6 +46,23 @@ class NotRestricted(Conflict):
 
 
 @dataclass(frozen=True)
+class Placed:
+    """A contact's restriction: why, since when, and who placed it."""
+
+    category: str
+    reason: str | None
+    restricted_at: datetime | None
+    restricted_by: str | None
+
+    @classmethod
+    def of(cls, contact: Contact) -> Placed | None:
+        """Return the contact's restriction, or None when it is not restricted."""
+        if contact.restriction is None:
+            return None
+        return cls(contact.restriction, contact.restriction_reason, contact.restricted_at, contact.restricted_by_id)
+
+
+@dataclass(frozen=True)
 class LogEntry:
     """One line of the privacy officer's list, with the name of who acted."""
 
@@ -98,7 +115,7 @@ def _event(caller: Caller, contact: Contact, kind: str, at: datetime, **fields: 
     )
 
 
-def restrict(session: Session, caller: Caller, contact_id: str, category: str, reason: str | None) -> Contact:
+def restrict(session: Session, caller: Caller, contact_id: str, category: str, reason: str | None) -> Placed:
     """Restrict a contact so that it opens to caseworkers only by break-glass; 409 if it already is."""
     caller.require(Permission.RESTRICT_CONTACT)
     unknown = category not in RESTRICTION_CATEGORIES
@@ -113,7 +130,7 @@ def restrict(session: Session, caller: Caller, contact_id: str, category: str, r
         contact.restricted_at, contact.restricted_by_id = now, caller.user_id
         session.add(_event(caller, contact, "restricted", now, category=category, reason=why))
         audit.record(session, caller, "contact.restricted", [contact.id], detail={"category": category}, at=now)
-    return contact
+    return Placed(category, why, now, caller.user_id)
 
 
 def lift(session: Session, caller: Caller, contact_id: str) -> None:

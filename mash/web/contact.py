@@ -7,7 +7,6 @@ from collections.abc import Callable
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from mash.api.views import staff_view
 from mash.db import get_session, utcnow
 from mash.problems import ContactNotFound, Problem
 from mash.services import casework, contact_record, flags, matching, queue, restriction, sharing, suggestions
@@ -61,14 +60,12 @@ def contact_page(reference: str) -> str | tuple[str, int]:
     except restriction.Restricted as closed:
         return closed_page(reference, closed.category), 403
     found = record.contact
-    view = staff_view(record)
     today = utcnow().date()
-    for child in view["children"]:
-        child["age"] = words.age(child["date_of_birth"], child["expected_date_of_delivery"], today)
     return render_template(
         "contact.html",
-        c=view,
-        histories=matching.children_history(session, caller, [child["id"] for child in view["children"]]),
+        c=record,
+        ages={c.id: words.age(c.date_of_birth, c.expected_date_of_delivery, today) for c in found.children},
+        histories=matching.children_history(session, caller, [child.id for child in found.children]),
         notes=casework.notes(session, found.id),
         holder=casework.claim_holder(session, found.id),
         allocation=casework.allocation_of(session, found.id),
