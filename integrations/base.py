@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any, ClassVar, Literal, Protocol, Self, TypeVar
 
 import requests
@@ -34,10 +35,22 @@ _SECONDS = re.compile(r"\s*[0-9]{1,9}\s*")
 _JSON_TYPE = re.compile(r"application/(?:[\w.+-]+\+)?json\s*(?:;.*)?", re.IGNORECASE)
 
 
+class FailureCode(StrEnum):
+    """Why a partner call produced no answer, as records keep it (the values are those records have always kept)."""
+
+    UNAVAILABLE = "PartnerUnavailable"
+    REJECTED = "PartnerRejected"
+    RESPONSE_INVALID = "PartnerResponseInvalid"
+    NOT_CONFIGURED = "PartnerNotConfigured"
+    SUBJECT_INCOMPLETE = "SubjectIncomplete"
+    FAILED = "PartnerError"
+
+
 class PartnerError(Exception):
     """A partner check did not produce an answer."""
 
     retryable: ClassVar[bool] = False
+    code: ClassVar[FailureCode] = FailureCode.FAILED
 
     def __init__(self, agency: str, detail: str) -> None:
         super().__init__(f"{agency}: {detail}")
@@ -49,6 +62,7 @@ class PartnerUnavailable(PartnerError):
     """The partner could not answer now (connection, timeout, 429, 5xx, circuit open); try again later."""
 
     retryable = True
+    code = FailureCode.UNAVAILABLE
 
     def __init__(
         self, agency: str, detail: str, *, status: int | None = None, retry_after: float | None = None
@@ -61,6 +75,8 @@ class PartnerUnavailable(PartnerError):
 class PartnerRejected(PartnerError):
     """The partner refused the request (a 4xx other than 429); repeating it will not help."""
 
+    code = FailureCode.REJECTED
+
     def __init__(self, agency: str, detail: str, *, status: int) -> None:
         super().__init__(agency, detail)
         self.status = status
@@ -69,13 +85,19 @@ class PartnerRejected(PartnerError):
 class PartnerResponseInvalid(PartnerError):
     """The partner answered with a body that is not JSON or does not have the promised shape."""
 
+    code = FailureCode.RESPONSE_INVALID
+
 
 class PartnerNotConfigured(PartnerError):
     """No base URL or token is configured for this agency."""
 
+    code = FailureCode.NOT_CONFIGURED
+
 
 class SubjectIncomplete(PartnerError):
     """The subject lacks the details this partner needs to search."""
+
+    code = FailureCode.SUBJECT_INCOMPLETE
 
 
 def is_valid_nhs_number(value: str) -> bool:

@@ -52,7 +52,7 @@ CORE: dict[str, tuple[str, ...]] = {
         "mash.matching.score.x__weighted__*",
         "mash.matching.score.x__agreement__*",
     ),
-    "consent": ("mash.screening.conditions.x_evaluate__*", "mash.services.sharing.x__reason__*"),
+    "consent": ("mash.screening.conditions.x_evaluate__*", "mash.services.sharing.requesting.x__reason__*"),
     "working-day-clock": ("mash.screening.clock.xǁ*", "mash.screening.clock.x__require_aware__*"),
     "screening-engine": ("mash.screening.engine.*",),
     "screening-facts": ("mash.screening.facts.*",),

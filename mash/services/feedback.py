@@ -17,13 +17,13 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from integrations.base import PartnerRejected, PartnerUnavailable
+from integrations.base import PartnerRejected
 from integrations.notify import WebhookNotifier
 from mash.db import utcnow
 from mash.job_names import SEND_FEEDBACK
 from mash.models import Contact, Decision, Feedback, NotificationEndpoint
 from mash.screening.clock import WorkingCalendar
-from mash.services import audit, outbox, sharing
+from mash.services import audit, outbox, partner_calls, sharing
 from mash.services.callers import Caller, Permission
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "feedback.yaml"
@@ -120,11 +120,12 @@ def shown_to(session: Session, caller: Caller, contact_ids: list[str]) -> dict[s
 
 def send(session: Session, feedback_id: str, timeout: float) -> bool:
     """Deliver one feedback message by webhook; retryable failures raise, a refusal is recorded as failed."""
-    with session.begin():
+
+    def prepare() -> tuple[NotificationEndpoint | None, dict[str, Any]] | None:
         item = session.get(Feedback, feedback_id)
         if item is None or item.status in DONE or item.status == "failed":
             outbox.complete(session, SEND_FEEDBACK, feedback_id)
-            return False
+            return None
         contact = session.get(Contact, item.contact_id)
         assert contact is not None
         endpoint = session.execute(
@@ -138,39 +139,55 @@ def send(session: Session, feedback_id: str, timeout: float) -> bool:
             "decided_at": item.decided_at.isoformat(),
             "message": item.message,
         }
-    try:
+        return endpoint, message
+
+    def deliver(prepared: tuple[NotificationEndpoint | None, dict[str, Any]]) -> None:
+        endpoint, message = prepared
         if endpoint is None:
             raise PartnerRejected("notification", "no webhook is registered for the organisation", status=404)
-        WebhookNotifier(endpoint.url, endpoint.secret, timeout=timeout).send(message, idempotency_key=item.id)
-    except PartnerUnavailable as exc:
-        with session.begin():
-            attempted = session.get(Feedback, feedback_id)
-            assert attempted is not None
-            attempted.attempts += 1
-            attempted.last_error = type(exc).__name__
-        raise
-    except PartnerRejected as exc:
-        mark_failed(session, feedback_id, type(exc).__name__)
-        return False
-    with session.begin():
-        delivered = session.get(Feedback, feedback_id)
-        assert delivered is not None
-        delivered.status, delivered.delivered_at = "delivered", utcnow()
-        delivered.attempts += 1
-        outbox.complete(session, SEND_FEEDBACK, feedback_id)
-        audit.record(session, None, "feedback.delivered", [delivered.contact_id])
+        WebhookNotifier(endpoint.url, endpoint.secret, timeout=timeout).send(message, idempotency_key=feedback_id)
+
+    return partner_calls.attempt(
+        session,
+        prepare,
+        deliver,
+        permanent=(PartnerRejected,),
+        answered=lambda _: _delivered(session, feedback_id),
+        refused=lambda code: _failed(session, feedback_id, code.value),
+        unavailable=lambda code: _attempted(session, feedback_id, code.value),
+    )
+
+
+def _attempted(session: Session, feedback_id: str, error: str) -> None:
+    attempted = session.get(Feedback, feedback_id)
+    assert attempted is not None
+    attempted.attempts += 1
+    attempted.last_error = error
+
+
+def _delivered(session: Session, feedback_id: str) -> bool:
+    delivered = session.get(Feedback, feedback_id)
+    assert delivered is not None
+    delivered.status, delivered.delivered_at = "delivered", utcnow()
+    delivered.attempts += 1
+    outbox.complete(session, SEND_FEEDBACK, feedback_id)
+    audit.record(session, None, "feedback.delivered", [delivered.contact_id])
     return True
+
+
+def _failed(session: Session, feedback_id: str, error: str) -> None:
+    item = session.get(Feedback, feedback_id)
+    if item is None or item.status in DONE:
+        return
+    item.status, item.last_error = "failed", error[:200]
+    outbox.fail(session, SEND_FEEDBACK, feedback_id, error)
+    audit.record(session, None, "feedback.failed", [item.contact_id], detail={"error": error[:200]})
 
 
 def mark_failed(session: Session, feedback_id: str, error: str) -> None:
     """Record that feedback could not be delivered, so that a manager sees it in the overdue list."""
     with session.begin():
-        item = session.get(Feedback, feedback_id)
-        if item is None or item.status in DONE:
-            return
-        item.status, item.last_error = "failed", error[:200]
-        outbox.fail(session, SEND_FEEDBACK, feedback_id, error)
-        audit.record(session, None, "feedback.failed", [item.contact_id], detail={"error": error[:200]})
+        _failed(session, feedback_id, error)
 
 
 def overdue(session: Session, caller: Caller, now: datetime | None = None) -> list[tuple[Feedback, Contact]]:

@@ -21,6 +21,8 @@ from mash.partners.simulator import create_simulator_app
 from mash.problems import InvalidFields
 from mash.services import contacts, partner_checks, sharing
 from mash.services.callers import Caller
+from mash.services.sharing.checking import PERMANENT_ERRORS
+from mash.services.sharing.shares import failure_summary
 from mash.settings import PartnerSettings, Settings
 from schemas.contacts import ContactCreateSchema
 from tests.conftest import EXAMPLE_BODY, new_user
@@ -295,3 +297,9 @@ def test_summaries_give_each_agencys_latest_answer(
     assert summaries["health"]["status"] == "answered"
     assert "Elmfield Medical Practice" in summaries["health"]["summary"]
     assert second_police != first_police
+
+
+def test_every_failure_a_check_can_end_in_has_its_own_words_for_staff() -> None:
+    unknown = failure_summary("police", "unknown", 3)
+    said = {failure_summary("police", error.code, 3) for error in (*PERMANENT_ERRORS, PartnerUnavailable)}
+    assert unknown not in said and len(said) == 5
