@@ -25,12 +25,12 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import configure_mappers
 from werkzeug.serving import run_simple
 
+from integrations.simulator.server import MODES as SIMULATOR_MODES
+from integrations.simulator.server import serve as serve_simulator
 from mash import accounts_cli, audit_cli, jobs, migrations, organisations_cli, retention_cli, sar_cli, tokens_cli
 from mash.app import create_app
 from mash.db import get_session
 from mash.enums import AGENCY_TYPES, ROLES
-from mash.partners.simulator import MODES as SIMULATOR_MODES
-from mash.partners.simulator import serve as serve_simulator
 from mash.problems import Problem
 from mash.reports_cli import qa, reports
 from mash.screening.corpus import corpus_report, evaluate_corpus, load_corpus

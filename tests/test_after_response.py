@@ -24,12 +24,12 @@ from flask import Flask
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
+from integrations.simulator.server import create_simulator_app
 from mash import migrations
-from mash.partners.simulator import create_simulator_app
 from mash.settings import PartnerSettings, Settings
 from tests.api.helpers import RED, contact
 from tests.conftest import EXAMPLE_BODY
-from tests.partners.conftest import Simulator
+from tests.integrations.simulator.conftest import Simulator
 from tests.server import serving
 
 MASH = str(Path(sys.executable).with_name("mash"))

@@ -28,6 +28,13 @@ WRONG = [
     ("mash/job_names.py", "import mash.db", "mash.job_names is not allowed to import mash.db"),
     ("mash/services/outbox.py", "import workers", "mash is not allowed to import workers"),
     ("integrations/__init__.py", "import mash.enums", "integrations is not allowed to import mash"),
+    ("integrations/simulator/records.py", "import mash.enums", "integrations is not allowed to import mash"),
+    ("integrations/police.py", "import flask", "integrations is not allowed to import flask"),
+    (
+        "integrations/health.py",
+        "import integrations.simulator.dataset",
+        "integrations.health is not allowed to import integrations.simulator",
+    ),
 ]
 
 

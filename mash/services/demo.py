@@ -12,9 +12,9 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from integrations.simulator.dataset import load_dataset
 from mash.db import utcnow
 from mash.models import Team, TeamMember
-from mash.partners.dataset import load_dataset
 from mash.services import accounts, contacts, organisations
 from mash.services.callers import Caller
 from mash.services.users import UserInvalid, create_user

@@ -16,13 +16,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from mash.partners.simulator import create_simulator_app
+from integrations.simulator.server import create_simulator_app
 from mash.screening.clock import WorkingCalendar
 from mash.services import screening, sharing
 from mash.services.sharing import SCREENING_LEGAL_BASIS, SCREENING_WITHOUT_CONSENT
 from mash.settings import PartnerSettings, Settings
 from tests.conftest import EXAMPLE_BODY, count_rows
-from tests.partners.conftest import Simulator
+from tests.integrations.simulator.conftest import Simulator
 
 CONTACTS = "/api/v1/contacts"
 AMIRA = {

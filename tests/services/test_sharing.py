@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from integrations import PartnerUnavailable
+from integrations.simulator.server import create_simulator_app
 from mash.models import OutboxItem, SharingRecord
-from mash.partners.simulator import create_simulator_app
 from mash.problems import InvalidFields
 from mash.services import contacts, partner_checks, sharing
 from mash.services.callers import Caller
@@ -26,7 +26,7 @@ from mash.services.sharing.shares import failure_summary
 from mash.settings import PartnerSettings, Settings
 from schemas.contacts import ContactCreateSchema
 from tests.conftest import EXAMPLE_BODY, new_user
-from tests.partners.conftest import Simulator
+from tests.integrations.simulator.conftest import Simulator
 
 AMIRA = {
     "first_name": "Amira",

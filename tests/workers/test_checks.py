@@ -15,10 +15,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from mash.partners.simulator import create_simulator_app
+from integrations.simulator.server import create_simulator_app
 from mash.settings import PartnerSettings, Settings
 from tests.conftest import EXAMPLE_BODY
-from tests.partners.conftest import Simulator
+from tests.integrations.simulator.conftest import Simulator
 from tests.workers.conftest import wait_for, worker_env
 
 CONTACTS = "/api/v1/contacts"

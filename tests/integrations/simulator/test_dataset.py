@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 
 from integrations import is_valid_nhs_number
-from mash.partners.dataset import CIN_ETHNICITIES, Dataset, DatasetInvalid, check_dataset, iter_children, load_dataset
+from integrations.simulator.dataset import (
+    CIN_ETHNICITIES,
+    Dataset,
+    DatasetInvalid,
+    check_dataset,
+    iter_children,
+    load_dataset,
+)
 
 LONDON_POSTCODE = re.compile(r"(E|EC|N|NW|SE|SW|W|WC)[0-9]{1,2}[A-Z]? [0-9][A-Z]{2}")
 REFERENCE_DATE = date(2026, 11, 22)

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any, overload
 
-from mash.partners.dataset import ChildRecord, Dataset, PoliceIncident, iter_children
+from integrations.simulator.dataset import ChildRecord, Dataset, PoliceIncident, iter_children
 
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 CPIS_EXTENSION_URL = "https://fhir.nhs.uk/StructureDefinition/Extension-CPIS-Flag"

@@ -7,7 +7,7 @@ import requests
 from werkzeug.serving import make_server
 
 from integrations import RetryPolicy
-from mash.partners.simulator import create_simulator_app
+from integrations.simulator.server import create_simulator_app
 
 
 class Simulator:

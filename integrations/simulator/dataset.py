@@ -142,7 +142,7 @@ class DatasetInvalid(ValueError):
 def load_dataset(path: str | Path | None = None) -> Dataset:
     """Load and check the packaged data set, or the one at path."""
     if path is None:
-        text = resources.files("mash.partners").joinpath("dataset.json").read_text(encoding="utf-8")
+        text = resources.files("integrations.simulator").joinpath("dataset.json").read_text(encoding="utf-8")
     else:
         text = Path(path).read_text(encoding="utf-8")
     return check_dataset(json.loads(text))

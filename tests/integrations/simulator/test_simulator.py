@@ -16,8 +16,8 @@ from integrations import (
     RetryPolicy,
     Subject,
 )
-from mash.partners.dataset import load_dataset
-from tests.partners.conftest import Simulator
+from integrations.simulator.dataset import load_dataset
+from tests.integrations.simulator.conftest import Simulator
 
 AMIRA = Subject(
     first_name="Amira",

@@ -30,8 +30,8 @@ from typing import Any, TypeGuard
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import run_simple
 
-from mash.partners.dataset import Dataset, check_dataset, load_dataset
-from mash.partners.records import BadSearch, PartnerRecords
+from integrations.simulator.dataset import Dataset, check_dataset, load_dataset
+from integrations.simulator.records import BadSearch, PartnerRecords
 
 AGENCIES = ("police", "health", "education")
 MODES = ("normal", "slow", "error", "malformed", "invalid", "reject")

@@ -1,1 +1,0 @@
-"""Synthetic partner agencies: a shared data set and a simulator of their APIs for development and tests."""
