@@ -293,3 +293,26 @@ def test_exactly_the_possible_threshold_is_possible_and_just_under_is_unlikely()
 
     assert (at.score, at.band) == (0.6, "possible")
     assert (under.score, under.band) == (0.58, "unlikely")
+
+
+def test_first_names_exactly_as_close_as_a_strong_match_are_likely() -> None:
+    result = score(Person("Kayden", "Hendry", BORN), Person("Kaydence", "Hendry", BORN))
+
+    assert result == MatchScore(
+        0.85, "likely", ("first name Jaro-Winkler 0.95 (Kayden / Kaydence)", "same surname", "same date of birth")
+    )
+
+
+def test_exactly_the_likely_threshold_is_likely() -> None:
+    school = "Oakfield Primary School"
+    result = score(Person("Alfred", "Hendry", BORN, school=school), Person("Alfred", "Hnery", BORN, school=school))
+
+    assert result == MatchScore(
+        0.8, "likely", ("same first name", "surname Jaro-Winkler 0.89", "same date of birth", "same school")
+    )
+
+
+def test_a_partly_agreeing_first_name_scores_in_proportion_to_four_decimals() -> None:
+    result = score(Person("Kayden", "Hendry", BORN), Person("Keyden", "Hendry", BORN))
+
+    assert (result.score, result.band) == (0.7667, "possible")
