@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from integrations import AGENCIES
-
-# The partner agencies MASH checks can ask, as the partner clients in `integrations` know them.
-CHECK_AGENCIES: Final = AGENCIES
+# The partner agencies MASH checks can ask; the partner clients in `integrations` know the same ones (a test keeps
+# them equal, since this module imports nothing of ours and `integrations` nothing of `mash`).
+CHECK_AGENCIES: Final = ("police", "health", "education")
 
 CIN_REFERRAL_SOURCE: Final[dict[str, str]] = {
     "family_member": "1A",

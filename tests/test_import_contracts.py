@@ -25,6 +25,7 @@ WRONG = [
     ("mash/services/contacts.py", "import mash.web.words", "mash.services is not allowed to import mash.web"),
     ("schemas/contacts.py", "import mash.services.contacts", "schemas is not allowed to import mash.services"),
     ("schemas/sharing.py", "import integrations", "schemas is not allowed to import integrations"),
+    ("mash/enums.py", "import integrations", "schemas is not allowed to import integrations"),
     ("mash/job_names.py", "import mash.db", "mash.job_names is not allowed to import mash.db"),
     ("mash/services/outbox.py", "import workers", "mash is not allowed to import workers"),
     ("integrations/__init__.py", "import mash.enums", "integrations is not allowed to import mash"),
