@@ -32,7 +32,7 @@ class QueueItemSchema(Schema):
     agency_type = fields.String()
     categories = fields.List(fields.String())
     children_count = fields.Integer()
-    recommendation = fields.Nested(RecommendationSchema)
+    recommendation = fields.Nested(RecommendationSchema, attribute="shown_recommendation")
     overdue = fields.Boolean()
     flagged = fields.Boolean()
     claim = fields.Nested(ClaimSchema, allow_none=True)

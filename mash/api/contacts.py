@@ -91,4 +91,4 @@ class ContactInformation(Resource):
         done = information.add_information(
             self.session, self.caller, contact_id, payload["text"], payload["indicators"]
         )
-        return information.added_fields(done), 201, {"Location": f"/api/v1/contacts/{contact_id}"}
+        return done, 201, {"Location": f"/api/v1/contacts/{contact_id}"}

@@ -8,7 +8,6 @@ from mash.api.auth import Resource, requires
 from mash.api.body import ApiBlueprint
 from mash.services import audit, decisions, feedback, matching, queue
 from mash.services.callers import Permission
-from mash.services.contact_record import ShownRecommendation
 from schemas.contacts import DecisionSchema, MatchSchema, OversightSchema
 from schemas.triage import (
     AccessHistorySchema,
@@ -31,30 +30,7 @@ class Queue(Resource):
     @blp.response(200, QueuePageSchema)
     def get(self, query: dict[str, Any]) -> Any:
         """List contacts awaiting a decision: red, amber, green, then by deadline."""
-        page = queue.list_queue(self.session, self.caller, **query)
-        return {
-            "items": [
-                {
-                    "id": e.contact.id,
-                    "reference": e.contact.reference,
-                    "received_at": e.contact.received_at,
-                    "agency_type": e.contact.agency_type,
-                    "categories": [] if e.contact.restriction else e.contact.categories,
-                    "children_count": len(e.contact.children),
-                    "recommendation": ShownRecommendation(
-                        e.recommendation, e.team_name, withheld=e.contact.restriction is not None
-                    ),
-                    "restricted": e.contact.restriction is not None,
-                    "overdue": e.overdue,
-                    "flagged": e.flagged,
-                    "claim": {"user_id": e.claimed_by, "name": e.claimed_by_name, "expires_at": e.claim_expires_at}
-                    if e.claimed_by
-                    else None,
-                }
-                for e in page.items
-            ],
-            "next_cursor": page.next_cursor,
-        }
+        return queue.list_queue(self.session, self.caller, **query)
 
 
 @blp.route("/contacts/<string:contact_id>/claim")
@@ -150,21 +126,4 @@ class FeedbackOverdue(Resource):
     @blp.response(200, FeedbackListSchema)
     def get(self) -> Any:
         """List feedback to referrers not delivered within one working day of the decision."""
-        return {
-            "items": [
-                {
-                    "id": item.id,
-                    "contact_id": contact.id,
-                    "reference": contact.reference,
-                    "organisation": contact.organisation,
-                    "outcome": item.outcome,
-                    "decided_at": item.decided_at,
-                    "due_by": item.due_by,
-                    "channel": item.channel,
-                    "status": item.status,
-                    "attempts": item.attempts,
-                    "last_error": item.last_error,
-                }
-                for item, contact in feedback.overdue(self.session, self.caller)
-            ]
-        }
+        return {"items": feedback.overdue(self.session, self.caller)}

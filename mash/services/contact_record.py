@@ -18,42 +18,16 @@ from mash.problems import ContactNotFound
 from mash.services import audit, contacts, decisions, feedback, flags, matching, restriction, screening, sharing
 from mash.services.callers import Caller, Permission
 from mash.services.contacts import load_contact
+from mash.services.listing import ListedContact, ReadsThrough, ShownRecommendation
 from mash.services.restriction import Placed
 
 
-class _ReadsThrough:
-    """Answer for the wrapped object the attributes the wrapper does not have."""
-
-    _through: str
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or name == self._through:
-            raise AttributeError(name)
-        return getattr(getattr(self, self._through), name)
-
-
 @dataclass(frozen=True)
-class ContactRow(_ReadsThrough):
+class ContactRow(ListedContact):
     """A contact as a list shows it, or as its partner reads it: with the feedback shown to the reader, if any."""
 
-    _through = "contact"
     contact: Contact
     feedback: Feedback | None = None
-
-    @property
-    def children_count(self) -> int:
-        """Return how many children the contact is about."""
-        return len(self.contact.children)
-
-    @property
-    def restricted(self) -> bool:
-        """Say whether the contact is restricted."""
-        return self.contact.restriction is not None
-
-    @property
-    def categories(self) -> list[str]:
-        """Return the contact's categories of concern; none for a restricted contact, in a list."""
-        return [] if self.restricted else self.contact.categories
 
 
 @dataclass(frozen=True)
@@ -65,35 +39,7 @@ class RowPage:
 
 
 @dataclass(frozen=True)
-class ShownRecommendation(_ReadsThrough):
-    """A recommendation with its team's name; `withheld` leaves out the reasons (what the contact is about), as a
-    list shows a restricted contact."""
-
-    _through = "recommendation"
-    recommendation: Recommendation
-    team_name: str | None
-    withheld: bool = False
-
-    @property
-    def team(self) -> dict[str, str | None] | None:
-        """Return the suggested team's id and name, or None."""
-        team_id = self.recommendation.team_id
-        return {"id": team_id, "name": self.team_name} if team_id else None
-
-    @property
-    def reasons(self) -> list[dict[str, Any]]:
-        """Return why the rules recommend it (none when withheld)."""
-        return [] if self.withheld else self.recommendation.reasons
-
-    @property
-    def children(self) -> list[dict[str, Any]]:
-        """Return the recommendation for each child (without reasons when withheld)."""
-        children = self.recommendation.children
-        return [{**child, "reasons": []} for child in children] if self.withheld else children
-
-
-@dataclass(frozen=True)
-class ChildRead(_ReadsThrough):
+class ChildRead(ReadsThrough):
     """A child of the contact and the earlier records that may be the same child."""
 
     _through = "child"
@@ -126,7 +72,7 @@ class Ledger:
 
 
 @dataclass(frozen=True)
-class StaffRecord(_ReadsThrough):
+class StaffRecord(ReadsThrough):
     """One contact with its recommendation, decisions, matches, feedback, flags, ledger and how often it was read."""
 
     _through = "contact"

@@ -8,6 +8,7 @@ system accepts it; feedback in the portal is delivered when the portal (or the A
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from mash.models import Contact, Decision, Feedback, NotificationEndpoint
 from mash.screening.clock import WorkingCalendar
 from mash.services import audit, outbox, partner_calls, sharing
 from mash.services.callers import Caller, Permission
+from mash.services.listing import ReadsThrough
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "feedback.yaml"
 NO_FEEDBACK_SOURCES = frozenset({"anonymous", "unknown"})
@@ -190,7 +192,26 @@ def mark_failed(session: Session, feedback_id: str, error: str) -> None:
         _failed(session, feedback_id, error)
 
 
-def overdue(session: Session, caller: Caller, now: datetime | None = None) -> list[tuple[Feedback, Contact]]:
+@dataclass(frozen=True)
+class OverdueFeedback(ReadsThrough):
+    """Feedback not delivered in time, with the contact it is about."""
+
+    _through = "feedback"
+    feedback: Feedback
+    contact: Contact
+
+    @property
+    def reference(self) -> str:
+        """Return the contact's reference."""
+        return self.contact.reference
+
+    @property
+    def organisation(self) -> str:
+        """Return the organisation that made the contact."""
+        return self.contact.organisation
+
+
+def overdue(session: Session, caller: Caller, now: datetime | None = None) -> list[OverdueFeedback]:
     """List feedback not delivered by its due time (failed or still pending), oldest first, for managers."""
     caller.require(Permission.READ_OVERDUE_FEEDBACK)
     now = now or utcnow()
@@ -202,7 +223,7 @@ def overdue(session: Session, caller: Caller, now: datetime | None = None) -> li
             .order_by(Feedback.due_by)
         ).all()
         audit.record(session, caller, "feedback.overdue_list", [contact.id for _, contact in rows], at=now)
-    return [(item, contact) for item, contact in rows]
+    return [OverdueFeedback(item, contact) for item, contact in rows]
 
 
 def register_webhook(session: Session, organisation: str, url: str) -> str:

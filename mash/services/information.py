@@ -15,6 +15,7 @@ from mash.problems import ContactNotFound, InvalidFields
 from mash.services import audit, outbox
 from mash.services.callers import Caller, Permission
 from mash.services.contacts import follow_on, lock_contact
+from mash.services.listing import ReadsThrough
 
 MAX_TEXT = 20_000
 # A screening already under way may have read the words before the addition: screen again in every state before a
@@ -23,9 +24,10 @@ RESCREENED = ("received", "awaiting_decision", "screening_failed")
 
 
 @dataclass(frozen=True)
-class Added:
+class Added(ReadsThrough):
     """What adding information did: the addition, and the new contact it opened when the first was decided."""
 
+    _through = "information"
     information: ContactInformation
     follow_on: Contact | None
 
@@ -72,24 +74,3 @@ def add_information(
             detail["follow_on"] = opened.id
         audit.record(session, caller, "contact.information", [contact.id], at=now, detail=detail)
     return Added(added, opened)
-
-
-def added_fields(done: Added) -> dict[str, object]:
-    """Return the answer to adding information: the addition, and the new contact it opened (or null)."""
-    opened = done.follow_on
-    return {
-        **information_fields(done.information),
-        "follow_on": {"id": opened.id, "reference": opened.reference} if opened else None,
-    }
-
-
-def information_fields(added: ContactInformation) -> dict[str, object]:
-    """Return an addition as the API shapes it."""
-    return {
-        "id": added.id,
-        "text": added.text,
-        "indicators": added.indicators,
-        "added_at": added.added_at,
-        "role": added.role,
-        "organisation": added.organisation,
-    }

@@ -15,6 +15,7 @@ from mash.models import Claim, Contact, Flag, Recommendation, Team, User
 from mash.problems import Conflict, ContactNotFound
 from mash.services import audit, cursors, restriction
 from mash.services.callers import Caller, Permission
+from mash.services.listing import ListedContact, ShownRecommendation
 
 RAG_RANKS = {"red": 0, "amber": 1, "green": 2}
 RAG_ORDER = case(RAG_RANKS, value=Recommendation.rag, else_=len(RAG_RANKS))
@@ -29,7 +30,16 @@ class NotInQueue(Conflict):
 
 
 @dataclass(frozen=True)
-class QueueEntry:
+class HeldClaim:
+    """Who holds a claim on a contact, and until when."""
+
+    user_id: str
+    name: str | None
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class QueueEntry(ListedContact):
     """One contact in the queue with its recommendation, claim and flags."""
 
     contact: Contact
@@ -40,6 +50,18 @@ class QueueEntry:
     flagged: bool
     overdue: bool
     team_name: str | None
+
+    @property
+    def shown_recommendation(self) -> ShownRecommendation:
+        """Return the recommendation as the queue shows it: without its reasons for a restricted contact."""
+        return ShownRecommendation(self.recommendation, self.team_name, withheld=self.restricted)
+
+    @property
+    def claim(self) -> HeldClaim | None:
+        """Return who holds the contact and until when, or None when nobody does."""
+        if not self.claimed_by:
+            return None
+        return HeldClaim(self.claimed_by, self.claimed_by_name, self.claim_expires_at)
 
 
 @dataclass(frozen=True)
