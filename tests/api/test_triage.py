@@ -324,6 +324,8 @@ def test_a_decision_records_who_decided_what_against_what_was_recommended(
         "override": True,
     }
     assert (made["recommended_outcome"], made["recommended_rag"]) == (recommended["outcome"], recommended["rag"])
+    items = client.get(f"/api/v1/contacts/{cid}/access-history", headers=manager).get_json()["items"]
+    assert [i["user_name"] for i in items if i["action"] == "contact.decide"] == ["Screener"]
     reopened = post_json(client, f"/api/v1/contacts/{cid}/oversight", manager, {"agree": False, "comment": "Redo."})
     assert reopened.status_code == 201
     assert claim_holder(client, screener, cid) is None
