@@ -118,6 +118,11 @@ def test_results_are_in_utc_during_british_summer_time(calendar: WorkingCalendar
     assert (due.hour, due.minute) == (9, 0)
 
 
+def test_the_clock_starts_by_london_time_whatever_zone_the_time_was_given_in(calendar: WorkingCalendar) -> None:
+    assert calendar.add_working_hours(utc(2026, 6, 1, 8, 30), 1) == utc(2026, 6, 1, 9, 30)
+    assert calendar.add_working_hours(utc(2026, 6, 1, 16, 30), 1) == utc(2026, 6, 2, 9, 0)
+
+
 def test_working_time_across_the_clocks_going_forward(calendar: WorkingCalendar) -> None:
     assert calendar.decision_due_by(london(2026, 3, 27, 15, 0), "amber") == utc(2026, 3, 30, 14, 0)
 
