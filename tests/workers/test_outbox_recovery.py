@@ -55,6 +55,17 @@ def test_redis_restarted_empty_after_the_enqueue_is_screened_once(
     assert screenings(app, contact_id) == (1, 1)
 
 
+def test_a_job_redis_lost_is_sent_again_by_the_sweep(make_redis_app, redis_url, partner_factory, body) -> None:
+    app = make_redis_app(redis_url)
+    contact_id = submit(app.test_client(), partner_factory(app), body)
+    queue = Queue("screening", connection=Redis.from_url(redis_url), serializer=JSONSerializer)
+    queue.connection.flushdb()
+    enqueued_long_ago(app)
+    assert sweep(app) == 1
+    assert queue.job_ids == [f"screen_contact-{contact_id}"]
+    assert fetch(redis_url, contact_id).get_status() == JobStatus.QUEUED
+
+
 def test_a_job_started_longer_ago_than_its_timeout_is_queued_again(
     make_redis_app, redis_url, partner_factory, body
 ) -> None:
