@@ -219,6 +219,7 @@ def test_a_reason_for_sharing_without_consent_is_needed_unless_consent_was_given
         assert response.status_code == 422
         problem = response.get_json()
         assert problem["type"] == "/problems/without-consent-reason-required"
+        assert problem["detail"] == f"Consent to share is '{consent}': say why sharing without it is justified."
         assert problem["errors"] == {"without_consent_reason": ["Required unless the family gave consent to share."]}
         assert count_rows(app, "information_sharing")["information_sharing"] == 0
     else:

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from mash.screening import RulebookError, check_rulebook, default_rulebook, load_rulebook
+from mash.screening.conditions import evaluate
 from mash.screening.rulebook import DEFAULT_RULEBOOK
+from tests.screening.test_facts import RECEIVED, build, contact, named
 
 HEADER = """\
 version: "test.1"
@@ -177,3 +179,10 @@ def test_a_key_written_twice_is_reported(tmp_path: Path) -> None:
 
 def test_a_rule_that_is_not_a_mapping(tmp_path: Path) -> None:
     assert messages(tmp_path, HEADER + "  - just a sentence\n") == [f"line {FIRST_RULE_LINE}: a rule must be a mapping"]
+
+
+def test_evaluating_what_is_not_a_condition_is_refused_naming_it() -> None:
+    (facts,) = build(contact(named("2019-04-02")), RECEIVED)
+
+    with pytest.raises(TypeError, match=r"^not a condition: \{'immediate_danger': True\}$"):
+        evaluate({"immediate_danger": True}, facts)  # type: ignore[arg-type]
