@@ -124,6 +124,7 @@ CONCERN_INDICATORS: Final = (
     "child_not_seen",
     "abduction_risk",
     "accidental_ingestion",
+    "advice_only",
 )
 
 OUTCOMES: Final = (

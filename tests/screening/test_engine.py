@@ -131,7 +131,7 @@ def test_explain_shows_recommendation_reasons_and_each_child() -> None:
     text = explain(result, decision_due_by=due)
     lines = text.splitlines()
     assert lines[0] == "Recommendation: strategy discussion (s47) [strategy_discussion], RED, level 4"
-    assert lines[1] == "Rulebook version: 2026.11.14"
+    assert lines[1] == "Rulebook version: 2026.11.15"
     assert lines[2] == "Decision due by: 2026-11-23T14:00:00+00:00"
     assert lines[3] == "MASH checks: education, health, police"
     assert "Child 1 (children.0): strategy discussion (s47) [strategy_discussion], RED, level 4" in lines

@@ -46,7 +46,7 @@ def test_default_rulebook_has_no_problems() -> None:
 
 
 def test_default_rulebook_is_versioned_and_loaded_once() -> None:
-    assert default_rulebook().version == "2026.11.14"
+    assert default_rulebook().version == "2026.11.15"
     assert default_rulebook() is default_rulebook()
 
 
