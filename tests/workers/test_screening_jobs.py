@@ -101,7 +101,7 @@ def test_worker_killed_mid_job_is_screened_once(
             else:
                 conn.exec_driver_sql("UPDATE contacts SET status = status WHERE id = ?", (contact_id,))
             holding.set()
-            release.wait(30)
+            release.wait(120)
             conn.rollback()
 
     holder = threading.Thread(target=hold_the_contact)
