@@ -11,6 +11,7 @@ requests.
 from __future__ import annotations
 
 import hashlib
+import time
 
 from flask import Flask, Response, request, session
 from flask_limiter import ApplicationLimit, Limiter
@@ -52,8 +53,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     limiter = Limiter(
         key_func=get_remote_address,
         storage_uri=storage_uri(settings.redis_url),
-        headers_enabled=True,
         key_prefix="mash-limits",
+        headers_enabled=False,  # the counters' state is read back only for a refusal's Retry-After (_retry_after)
         swallow_errors=True,  # Redis down must not stop the front door: the limits fall back to memory meanwhile
         in_memory_fallback_enabled=True,
         application_limits=[
@@ -71,3 +72,13 @@ def init_app(app: Flask, settings: Settings) -> None:
     )
     limiter.init_app(app)
     app.extensions["mash.limiter"] = limiter
+
+    def _retry_after(response: Response) -> Response:
+        # flask-limiter's own headers read each counter back from Redis on every answer (two round trips more
+        # a request); a refusal is the only answer that needs to say when the window resets.
+        limit = limiter.current_limit if response.status_code == 429 else None
+        if limit is not None:
+            response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
+        return response
+
+    app.after_request(_retry_after)

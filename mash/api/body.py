@@ -80,10 +80,14 @@ def _read_float(text: str) -> float | _Unreadable:
     return value if math.isfinite(value) and len(text) <= MAX_NUMBER_DIGITS else _UNREADABLE
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _text_problem(text: str) -> str | None:
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+    if _CONTROL.search(text):
         return "Must not contain NUL or other control characters."
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
+    if _SURROGATE.search(text):
         return "Must not contain a lone surrogate (text that is not Unicode)."
     return None
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 import mash.services.child_keys  # noqa: F401 (its listener stores the keys of the children written here)
 from mash.db import utcnow
@@ -228,10 +228,8 @@ def _store(
 ) -> Submitted:
     now = utcnow()
     try:
+        # A duplicate is rare: the unique duplicate key refuses it, and only then is the earlier contact looked up.
         with session.begin():
-            earlier = _existing_duplicate(session, key) if key is not None else None
-            if earlier is not None:
-                raise DuplicateContact(earlier.id, earlier.reference)
             contact = _build_contact(caller, payload, now, key)
             contact.reference = next_reference(session, now.year)
             session.add(contact)
@@ -260,7 +258,7 @@ def load_contact(session: Session, contact_id: str) -> Contact | None:
         .options(
             selectinload(Contact.children),
             selectinload(Contact.adults),
-            selectinload(Contact.referrer),
+            joinedload(Contact.referrer),  # one a contact: joined, not a query of its own
             selectinload(Contact.information),
         )
     ).scalar_one_or_none()
