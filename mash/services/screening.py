@@ -185,8 +185,9 @@ def rehearse(factory: sessionmaker[Session], settings: Settings) -> bool:
 
     A forked work-horse inherits what its parent has built. Rehearsed in the parent, a screening leaves the dialect
     connected and every statement of the job compiled, so each horse only opens its connection and runs them
-    (compiling them anew cost every horse about 25 ms of CPU). Nothing is stored, queued or audited. On PostgreSQL a
-    contact another transaction holds is passed over, so the rehearsal waits for nobody; a failure is only logged.
+    (compiling them anew cost every horse about 25 ms of CPU). Nothing is stored, queued or audited. The rehearsal
+    waits for nobody: on PostgreSQL a contact another transaction holds is passed over, and on SQLite, while another
+    process holds the write lock, there is no rehearsal; a failure is only logged.
     """
     engine = factory.kw["bind"]
     query = select(Contact.id).where(Contact.status.in_(("received", "awaiting_decision"))).limit(1)
@@ -195,6 +196,9 @@ def rehearse(factory: sessionmaker[Session], settings: Settings) -> bool:
     contact_id = None
     try:
         with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                # on the driver's connection, outside any transaction; it is closed with the engine below
+                connection.connection.driver_connection.execute("PRAGMA busy_timeout=0")
             transaction = connection.begin()
             try:
                 contact_id = connection.execute(query).scalar()

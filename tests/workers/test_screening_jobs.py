@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -211,3 +212,23 @@ def test_the_workers_rehearsal_screens_nothing_stores_nothing_and_queues_nothing
     assert status_of(app, contact_id) == "received"
     assert count_rows(app, *tables) == before
     assert [queue.get_job_ids() for queue in queues] == queued
+
+
+def test_the_workers_rehearsal_waits_for_nobody(make_redis_app, redis_url, partner_factory, body) -> None:
+    app = make_redis_app(redis_url)
+    factory = app.extensions["mash.sessionmaker"]
+    contact_id = submit(app.test_client(), partner_factory(app), body)
+    engine = app.extensions["mash.engine"]
+    with engine.connect() as holder:
+        # the one stored contact held as a screening job would hold it (and, on SQLite, the write lock with it)
+        if engine.dialect.name == "postgresql":
+            holder.execute(text("BEGIN"))
+            holder.execute(text("SELECT id FROM contacts WHERE id = :id FOR UPDATE"), {"id": contact_id})
+        else:
+            holder.exec_driver_sql("UPDATE contacts SET status = status WHERE id = ?", (contact_id,))
+        started = time.monotonic()
+        assert screening.rehearse(factory, app.config["MASH_SETTINGS"]) is False
+        waited = time.monotonic() - started
+        holder.rollback()
+    assert waited < 9, waited  # SQLite's busy timeout is 10 s: the rehearsal gave up at once instead
+    assert screening.rehearse(factory, app.config["MASH_SETTINGS"]) is True
