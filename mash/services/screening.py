@@ -62,10 +62,17 @@ def _children(contact: Contact, result: ScreeningResult) -> list[dict[str, Any]]
     ]
 
 
+def _one_writer(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
 def screen_contact(session: Session, contact_id: str, settings: Settings, *, rescreen: bool = False) -> bool:
     """Screen a contact still awaiting it (or re-screen one awaiting a decision); return whether anything changed."""
     reader = load_reader(settings.narrative_terms_path)
-    findings = suggestions.read_words(session, contact_id, reader)
+    # Reading the words takes a few milliseconds. SQLite has one write lock for the whole database, so its words are
+    # read before the transaction takes it; on PostgreSQL the transaction holds only the contact's row, which keeps
+    # nobody else waiting, and reading them inside it saves a transaction of their own.
+    early = suggestions.read_words(session, contact_id, reader) if _one_writer(session) else None
     with session.begin():
         contact = lock_contact(session, contact_id)
         if contact is None:
@@ -75,6 +82,7 @@ def screen_contact(session: Session, contact_id: str, settings: Settings, *, res
         if contact.status not in wanted:
             outbox.complete(session, job, contact.id)
             return False
+        findings = early if early is not None else suggestions.read_contact(contact, reader)
         matching.suggest_matches(session, contact)
         now = utcnow()
         found = suggestions.refresh(session, contact, findings, reader.version, now)
@@ -87,7 +95,8 @@ def screen_contact(session: Session, contact_id: str, settings: Settings, *, res
         )
         disabled = any(child.disability for child in contact.children) or "disability" in contact.categories
         routing = teams.route(session, result.outcome, disabled, settings.caseload_cap)
-        session.execute(delete(Recommendation).where(Recommendation.contact_id == contact.id))
+        if contact.status == "awaiting_decision":  # a re-screening replaces the recommendation; a first one has none
+            session.execute(delete(Recommendation).where(Recommendation.contact_id == contact.id))
         session.add(
             Recommendation(
                 contact_id=contact.id,

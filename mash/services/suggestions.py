@@ -47,6 +47,12 @@ def texts_of(contact: Contact) -> dict[str, str]:
     return {name: text for name, text in texts.items() if text.strip()}
 
 
+def read_contact(contact: Contact, reader: NarrativeReader) -> tuple[Finding, ...]:
+    """Read a loaded contact's words (inside the caller's transaction)."""
+    texts = texts_of(contact)
+    return reader.read(texts) if texts else ()
+
+
 def read_words(session: Session, contact_id: str, reader: NarrativeReader) -> tuple[Finding, ...]:
     """Read a contact's words in a read-only transaction of their own, so no lock is held while reading."""
     with session.begin():
