@@ -121,3 +121,20 @@ def test_the_partner_view_reads_no_more_than_it_shows(
     assert status == 200
     assert cost.transactions <= 3, cost.statements
     assert len(cost.statements) <= 8 + _chain_lock(app), cost.statements
+
+
+def test_a_screening_job_reads_the_contact_once(
+    app: Flask, client: FlaskClient, partner: dict[str, str], counted: Counter
+) -> None:
+    _warm(client, partner)
+    status, answered = _cost(app, client, counted, "POST", URL, partner, contact("COUNT-6", **GREEN))
+    assert status == 201
+    job = counted.statements[len(answered.statements) :]
+    postgresql = app.extensions["mash.engine"].dialect.name == "postgresql"
+    # the contact with its children, adults and added information; matching; the stored suggestions and the new
+    # ones; the contact's history; the team; the outbox item, the status, the recommendation, the checks and the
+    # audit event after the chain's tail; then the relay's note that the job was handed on. SQLite first reads the
+    # words in a transaction of their own, outside its one write lock.
+    assert counted.transactions - answered.transactions == (2 if postgresql else 3), job
+    assert len(job) <= 17 + _chain_lock(app) + (0 if postgresql else 2), job
+    assert sum("contact_information" in statement for statement in job) == (1 if postgresql else 2), job
