@@ -30,7 +30,7 @@ from sqlalchemy import text
 from mash import migrations
 from mash.app import create_app
 from mash.db import make_engine
-from mash.services import accounts
+from mash.services import accounts, organisations
 from mash.services.users import create_user
 from mash.settings import Settings
 
@@ -64,6 +64,7 @@ def _child(n: int, surname: str, year: int) -> dict[str, Any]:
 
 def _people(app: Flask) -> tuple[str, str, str]:
     session = app.extensions["mash.sessionmaker"]()
+    organisations.add(session, "Bench Police", "police")
     _, partner = create_user(session, "PC Bench", "partner", "Bench Police", "police")
     create_user(session, "Bench Screener", "screener", email="bench@council.example")
     accounts.set_password(session, "bench@council.example", "bench screener password")
@@ -150,7 +151,17 @@ def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.sqlite3"
         migrations.upgrade(url)
-        app = create_app(Settings(database_url=url, secret_key="bench", log_level="WARNING", secure_cookies=False))
+        unlimited = "10000000 per minute"  # one client asks for every page: the limiter still runs, far above it
+        app = create_app(
+            Settings(
+                database_url=url,
+                secret_key="bench",
+                log_level="WARNING",
+                secure_cookies=False,
+                rate_limit=unlimited,
+                account_rate_limit=unlimited,
+            )
+        )
         partner, email, password = _people(app)
         seed_started = time.perf_counter()
         focus = _seed(app, partner)

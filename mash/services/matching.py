@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from mash.db import utcnow
@@ -97,25 +97,6 @@ def _linked(child_id: Any) -> Any:
     )
 
 
-def earlier_contacts(session: Session, contact: Contact, child: Child) -> int:
-    """Count earlier contacts in the 12 months before this one about the same child (confirmed or likely links)."""
-    known = KNOWN_CHILD
-    return int(
-        session.execute(
-            select(func.count(func.distinct(Contact.id)))
-            .select_from(ChildMatch)
-            .join(known, known.id == ChildMatch.known_child_id)
-            .join(Contact, Contact.id == known.contact_id)
-            .where(
-                _linked(child.id),
-                Contact.id != contact.id,
-                Contact.received_at >= contact.received_at - HISTORY_WINDOW,
-                Contact.received_at <= contact.received_at,
-            )
-        ).scalar_one()
-    )
-
-
 EarlierConcern = tuple[list[str], list[str], str, int | None]
 
 
@@ -197,12 +178,14 @@ def decide_match(session: Session, caller: Caller, match_id: str, action: str) -
     return match
 
 
-def _concerns(contact: Contact, recommended: str | None, decided: str | None) -> dict[str, Any]:
+def _concerns(
+    restricted: str | None, categories: list[str], recommended: str | None, decided: str | None
+) -> dict[str, Any]:
     """Return what an earlier contact was about and what came of it, withheld when it is restricted."""
-    if contact.restriction is not None:
+    if restricted is not None:
         return {"categories": [], "recommended_outcome": None, "decided_outcome": None, "restricted": True}
     return {
-        "categories": contact.categories,
+        "categories": categories,
         "recommended_outcome": recommended,
         "decided_outcome": decided,
         "restricted": False,
@@ -232,7 +215,18 @@ def children_history(session: Session, caller: Caller, child_ids: list[str]) -> 
         for child in children.values():
             restriction.require_open(session, caller, child.contact)
         rows = session.execute(
-            select(ChildMatch.child_id, Contact, ChildMatch.status, ChildMatch.band, Recommendation.outcome)
+            select(
+                ChildMatch.child_id,
+                Contact.id,
+                Contact.reference,
+                Contact.received_at,
+                Contact.status,
+                Contact.restriction,
+                Contact.categories,
+                ChildMatch.status.label("link_status"),
+                ChildMatch.band,
+                Recommendation.outcome,
+            )
             .select_from(ChildMatch)
             .join(known, known.id == ChildMatch.known_child_id)
             .join(Contact, Contact.id == known.contact_id)
@@ -243,14 +237,26 @@ def children_history(session: Session, caller: Caller, child_ids: list[str]) -> 
         decided = dict(
             session.execute(
                 select(Decision.contact_id, Decision.outcome)
-                .where(Decision.contact_id.in_({row[1].id for row in rows}))
+                .where(Decision.contact_id.in_({row.id for row in rows}))
                 .order_by(Decision.decided_at)
             ).all()
         )
-        recent = {child.id: earlier_contacts(session, child.contact, child) for child in children.values()}
         own = [children[child_id].contact_id for child_id in child_ids]
+        # the other contacts linked in the 12 months up to the child's contact, as screening counts them
+        recent = {
+            child.id: len(
+                {
+                    row.id
+                    for row in rows
+                    if row.child_id == child.id
+                    and row.id != child.contact_id
+                    and child.contact.received_at - HISTORY_WINDOW <= row.received_at <= child.contact.received_at
+                }
+            )
+            for child in children.values()
+        }
         audit.record(session, caller, "child.history", own)
-        revealed = sorted({row[1].id for row in rows} - set(own))
+        revealed = sorted({row.id for row in rows} - set(own))
         audit.record(session, caller, "contact.revealed", revealed, detail={"via": "child.history"})
     return {
         child_id: {
@@ -258,15 +264,15 @@ def children_history(session: Session, caller: Caller, child_ids: list[str]) -> 
             "contacts_last_12_months": recent[child_id],
             "earlier_contacts": [
                 {
-                    "id": contact.id,
-                    "reference": contact.reference,
-                    "received_at": contact.received_at,
-                    "status": contact.status,
-                    "link": "confirmed" if status == "confirmed" else band,
-                    **_concerns(contact, recommended, decided.get(contact.id)),
+                    "id": row.id,
+                    "reference": row.reference,
+                    "received_at": row.received_at,
+                    "status": row.status,
+                    "link": "confirmed" if row.link_status == "confirmed" else row.band,
+                    **_concerns(row.restriction, row.categories, row.outcome, decided.get(row.id)),
                 }
-                for linked_child, contact, status, band, recommended in rows
-                if linked_child == child_id
+                for row in rows
+                if row.child_id == child_id
             ],
         }
         for child_id in child_ids

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
+from mash.models import Contact
 from tests.api.helpers import GREEN, child, contact, post_contact
 
 
@@ -64,6 +68,21 @@ def test_history_lists_earlier_contacts_and_the_third_contact_steps_up(client: F
     history = client.get(f"/api/v1/children/{third['children'][0]['id']}/history", headers=screener).get_json()
     assert history["contacts_last_12_months"] == 2
     assert sorted(c["id"] for c in history["earlier_contacts"]) == sorted(ids[:2])
+
+
+def test_history_counts_only_the_12_months_before_the_contact(
+    app: Flask, client: FlaskClient, partner, screener
+) -> None:
+    kid = child("Leo", "Brown", "2018-10-10", nhs_number="9434765919")
+    old, recent, focus = (post_contact(client, partner, contact(f"W{n}", **GREEN, children=[kid])) for n in range(3))
+    with app.extensions["mash.engine"].begin() as connection:
+        connection.execute(
+            update(Contact).where(Contact.id == old).values(received_at=datetime.now(UTC) - timedelta(days=400))
+        )
+    child_id = client.get(f"/api/v1/contacts/{focus}", headers=screener).get_json()["children"][0]["id"]
+    history = client.get(f"/api/v1/children/{child_id}/history", headers=screener).get_json()
+    assert sorted(c["id"] for c in history["earlier_contacts"]) == sorted([old, recent])
+    assert history["contacts_last_12_months"] == 1
 
 
 def test_confirming_a_match_rescreens_the_contact(client: FlaskClient, partner, screener) -> None:
