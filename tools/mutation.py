@@ -29,7 +29,7 @@ CORE: dict[str, tuple[str, ...]] = {
         "mash.jobs.xǁRqRunnerǁdispatch__*",
         "mash.jobs.xǁInProcessRunnerǁdispatch__*",
         "mash.jobs.xǁRelayǁsweep__*",
-        "mash.jobs.xǁRelayǁ_send__*",
+        "mash.jobs.xǁRelayǁsend__*",
         "mash.jobs.xǁRelayǁflush__*",
         "mash.jobs.x__collect_new_items__*",
         "mash.jobs.x__after_commit__*",
