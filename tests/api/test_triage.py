@@ -10,9 +10,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pytest_httpserver import HTTPServer
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from integrations.notify import verify
+from mash.models import Claim
 from mash.services import feedback as feedback_service
 from tests.api.helpers import AMBER, GREEN, RED, contact, post_contact, post_json
 
@@ -337,3 +338,38 @@ def test_a_manager_may_decide_a_contact_another_screener_holds(client: FlaskClie
     made = decide(client, manager, cid)
     assert made.status_code == 201, made.get_json()
     assert made.get_json()["role"] == "manager"
+
+
+def test_a_screener_holds_several_contacts_and_taking_one_leaves_the_others_alone(
+    app: Flask, client: FlaskClient, partner, screener, screener_b
+) -> None:
+    mine = post_contact(client, partner, contact("M1", **GREEN))
+    second = post_contact(client, partner, contact("M2", **GREEN))
+    lapsed = post_contact(client, partner, contact("M3", **GREEN))
+    first_claim = client.post(f"/api/v1/contacts/{mine}/claim", headers=screener).get_json()
+    assert client.post(f"/api/v1/contacts/{lapsed}/claim", headers=screener_b).status_code == 200
+    with app.extensions["mash.engine"].begin() as conn:
+        conn.execute(text("UPDATE claims SET expires_at = claimed_at WHERE contact_id = :id"), {"id": lapsed})
+    assert client.post(f"/api/v1/contacts/{second}/claim", headers=screener).status_code == 200
+    assert [claim_holder(client, screener, c) for c in (mine, second, lapsed)] == ["Screener", "Screener", None]
+    claims = {i["id"]: i["claim"] for i in client.get(Q, headers=screener).get_json()["items"]}
+    assert claims[mine]["expires_at"] == first_claim["expires_at"]
+
+
+def test_taking_a_contact_again_renews_the_claim_from_now(app: Flask, client: FlaskClient, partner, screener) -> None:
+    one = post_contact(client, partner, contact("R1", **GREEN))
+    first = client.post(f"/api/v1/contacts/{one}/claim", headers=screener).get_json()
+    again = client.post(f"/api/v1/contacts/{one}/claim", headers=screener).get_json()
+    assert again["claimed_at"] > first["claimed_at"]
+    with app.extensions["mash.sessionmaker"]() as session, session.begin():
+        stored = session.execute(select(Claim).where(Claim.contact_id == one)).scalar_one()
+    assert [stored.claimed_at.isoformat(), stored.expires_at.isoformat()] == [again["claimed_at"], again["expires_at"]]
+
+
+def test_a_claim_is_in_the_access_history_at_the_time_it_was_taken(
+    client: FlaskClient, partner, screener, manager
+) -> None:
+    one = post_contact(client, partner, contact("T1", **GREEN))
+    claimed_at = client.post(f"/api/v1/contacts/{one}/claim", headers=screener).get_json()["claimed_at"]
+    items = client.get(f"/api/v1/contacts/{one}/access-history", headers=manager).get_json()["items"]
+    assert [i["at"] for i in items if i["action"] == "contact.claim"] == [claimed_at]
