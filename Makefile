@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test demo worker lint bench clean coverage mutation mutation-sample audit-deps
+.PHONY: run test demo worker lint bench clean coverage mutation mutation-sample mutation-bounded audit-deps
 
 $(BIN)/mash: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +42,14 @@ coverage: $(BIN)/mash
 mutation: $(BIN)/mash
 	$(BIN)/python tools/mutation.py $(AREAS)
 
-# The bounded run CI makes: an evenly spread sample of the safety core's mutants.
+# An evenly spread sample of the safety core's mutants (about 5.5 minutes: mutmut's statistics over the whole core).
 mutation-sample: $(BIN)/mash
 	$(BIN)/python tools/mutation.py --sample 30 --fail-under 75
+
+# The bounded run CI makes: every mutant of the matching thresholds against their unit tests, in a scratch copy;
+# fails when one that is not known to be equivalent survives.
+mutation-bounded: $(BIN)/mash
+	$(BIN)/python tools/mutation.py --bounded
 
 lint: $(BIN)/mash
 	$(BIN)/ruff check .

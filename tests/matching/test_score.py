@@ -218,6 +218,34 @@ def test_middle_name_used_as_first_name_counts_for_a_little_less() -> None:
     assert result.band == "possible"
 
 
+@pytest.mark.parametrize("missing", ["first_name", "date_of_birth", "postcode", "school", "nhs_number"])
+def test_what_only_one_record_gives_is_left_out_of_the_comparison(missing: str) -> None:
+    known = Person("Alfred", "Hendry", BORN, nhs_number=VALID_NHS, postcode="E8 1AA", school="Hackney Primary")
+    evidence = {
+        "nhs_number": "same NHS number",
+        "first_name": "same first name",
+        "last_name": "same surname",
+        "date_of_birth": "same date of birth",
+        "postcode": "same postcode",
+        "school": "same school",
+    }
+
+    result = score(replace(known, **{missing: None}), known)
+
+    assert result.evidence == tuple(text for field, text in evidence.items() if field != missing)
+
+
+def test_a_different_school_counts_nothing() -> None:
+    child = Person("Alfred", "Hendry", BORN)
+
+    same = score(replace(child, school="Hackney Primary"), replace(child, school="Hackney Primary"))
+    different = score(replace(child, school="Hackney Primary"), replace(child, school="Clapton Girls Academy"))
+
+    assert different.score == score(child, child).score
+    assert same.score > different.score
+    assert different.evidence[-1] == "different schools"
+
+
 def test_nothing_known_scores_nothing() -> None:
     assert score(Person(), Person()) == MatchScore(0.0, "unlikely", ())
 
