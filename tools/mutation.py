@@ -1,12 +1,15 @@
 """Mutation testing of the safety core with mutmut: area by area, then a score and the surviving mutants.
 
-    python tools/mutation.py                     every area of the safety core (CORE), in one mutmut run
-    python tools/mutation.py outbox claims       some areas, one after another
+    python tools/mutation.py                     every area of the safety core (CORE), one after another
+    python tools/mutation.py outbox claims       some areas
+    python tools/mutation.py --bounded           the bounded run CI makes (BOUNDED)
     python tools/mutation.py --sample 40         an evenly spread sample of 40 mutants of the whole core
-    python tools/mutation.py --bounded           the bounded run CI makes: one area, in a scratch copy (BOUNDED)
 
-A mutant counts as killed when a test failed or timed out on it; a mutant that no test reaches counts as
-surviving. mutmut keeps its work in mutants/, so a second run only tests what changed.
+Each area runs in its own copy of the project, mutants/areas/AREA, whose mutmut configuration mutates only the
+area's modules and runs only the area's tests (AREA_TESTS): a mutant that only some other test would catch counts
+as surviving. A mutant counts as killed when a test failed or timed out on it; a mutant that no test reaches
+counts as surviving. mutmut keeps its work in each copy, so a second run only tests what changed; `mutmut show
+NAME` run inside the copy prints a mutant. --sample runs mutmut on the whole core in mutants/ itself.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import tomllib
 from collections import Counter
@@ -68,6 +70,57 @@ BOOTSTRAP = "mash.services.callers.xǁCallerǁmay__*"
 REDIS_SLOT = "gw14"
 """The job tests pick their Redis database by test process (tests/workers/conftest.py): mutation runs take the
 last one, 15, so that they never flush the database of a test run going on beside them."""
+AREA_TESTS: dict[str, tuple[str, ...]] = {
+    "outbox": (
+        "tests/workers/test_outbox_recovery.py",
+        "tests/api/test_in_process_jobs.py",
+        "tests/api/test_contacts.py",
+        "tests/services/test_job_names.py",
+    ),
+    "sweep-and-runners": (
+        "tests/workers/test_outbox_recovery.py",
+        "tests/api/test_in_process_jobs.py",
+        "tests/api/test_contacts.py",
+    ),
+    "claims": ("tests/api/test_triage.py", "tests/api/test_consent_decisions.py", "tests/api/test_authorisation.py"),
+    "idempotency": ("tests/api/test_idempotency_lease.py", "tests/api/test_contacts.py"),
+    "decisions": (
+        "tests/api/test_triage.py",
+        "tests/api/test_consent_decisions.py",
+        "tests/api/test_authorisation.py",
+    ),
+    "partner-scoping": (
+        "tests/services/test_callers.py",
+        "tests/api/test_partner_contacts.py",
+        "tests/api/test_authorisation.py",
+        "tests/api/test_contacts.py",
+    ),
+    "matching-thresholds": ("tests/matching", "tests/api/test_matching.py"),
+    "consent": (
+        "tests/screening/test_engine.py",
+        "tests/screening/test_scenarios.py",
+        "tests/screening/test_rulebook.py",
+        "tests/api/test_sharing.py",
+        "tests/services/test_sharing.py",
+    ),
+    "working-day-clock": ("tests/screening/test_clock.py",),
+    "screening-engine": (
+        "tests/screening/test_engine.py",
+        "tests/screening/test_facts.py",
+        "tests/screening/test_scenarios.py",
+        "tests/screening/test_rulebook.py",
+        "tests/screening/test_corpus.py",
+    ),
+    "screening-facts": (
+        "tests/screening/test_engine.py",
+        "tests/screening/test_facts.py",
+        "tests/screening/test_scenarios.py",
+        "tests/screening/test_rulebook.py",
+        "tests/screening/test_corpus.py",
+    ),
+}
+"""The tests each area's mutants run against: those that test the area's behaviour (the unit tests of screening
+and matching, the API and job tests of the services), chosen from the tests mutmut found reaching each function."""
 BOUNDED = (
     "matching-thresholds",
     ("tests/matching/test_score.py",),
@@ -75,7 +128,7 @@ BOUNDED = (
 )
 """The bounded run CI makes: one area of the core, the tests that kill its mutants, and tests left out (a property
 test that kills none of them and takes 10 s, run on every mutant that survives the rest); small enough to run in
-about a minute (docs/testing.md), it fails when any of its mutants not known to be equivalent survives."""
+about two minutes (docs/testing.md), it fails when any of its mutants not known to be equivalent survives."""
 EQUIVALENT: dict[str, str] = {
     "mash.matching.score.x__agreement__mutmut_1": "> for >= at NAME_SIMILARITY_FULL: the line gives 1.0 there too",
     "mash.matching.score.x__agreement__mutmut_3": "< for <= at NAME_SIMILARITY_FLOOR: the line gives 0.0 there too",
@@ -101,7 +154,7 @@ def mutmut(*names: str, children: int, cwd: Path = ROOT) -> None:
 def all_results(root: Path = ROOT) -> dict[str, int | None]:
     """Return mutmut's exit code for each mutant it knows, by name."""
     codes: dict[str, int | None] = {}
-    for meta in (root / "mutants").rglob("*.py.meta"):
+    for meta in (root / "mutants" / "mash").rglob("*.py.meta"):
         codes.update(json.loads(meta.read_text())["exit_code_by_key"])
     return codes
 
@@ -118,8 +171,8 @@ def status(code: int | None) -> str:
     return KILLED.get(code) or SURVIVED.get(code) or "suspicious"
 
 
-def report(areas: list[str], only: set[str] | None = None, root: Path = ROOT) -> tuple[float, list[str]]:
-    """Print a table per area; return the score over them and the names of the surviving mutants."""
+def report(areas: list[str], only: set[str] | None = None, root: Path = ROOT) -> tuple[int, int, list[str]]:
+    """Print a table per area; return how many mutants were detected and tested, and the names of the survivors."""
     results = all_results(root)
     detected = tested = 0
     survivors: list[str] = []
@@ -144,9 +197,7 @@ def report(areas: list[str], only: set[str] | None = None, root: Path = ROOT) ->
         )
         detected, tested = detected + area_detected, tested + area_tested
         survivors += sorted(n for n, o in outcomes.items() if o in ("survived", "no tests", "suspicious"))
-    total = 100 * detected / tested if tested else 0.0
-    print(f"{'safety core':<22} {tested:>7} {detected:>7} {'':>8} {'':>9} {'':>9} {total:>6.1f}%")
-    return total, survivors
+    return detected, tested, survivors
 
 
 def sample(size: int, children: int) -> set[str]:
@@ -175,10 +226,11 @@ def toml_value(value: object) -> str:
     return repr(value)
 
 
-def bounded(area: str, tests: tuple[str, ...], left_out: tuple[str, ...], children: int) -> tuple[float, list[str]]:
-    """Test every mutant of one area in a scratch copy of the project whose mutmut configuration mutates only the
-    area's modules and runs only `tests` less `left_out`; return the score and the survivors not known to be
-    equivalent."""
+def in_copy(
+    area: str, tests: tuple[str, ...], children: int, *, left_out: tuple[str, ...] = (), name: str | None = None
+) -> Path:
+    """Test every mutant of one area in a copy of the project, mutants/areas/NAME (the area's name by default), whose
+    mutmut configuration mutates only the area's modules and runs only `tests` less `left_out`; return the copy."""
     text = (ROOT / "pyproject.toml").read_text()
     config = tomllib.loads(text)["tool"]["mutmut"]
     config |= {
@@ -186,16 +238,21 @@ def bounded(area: str, tests: tuple[str, ...], left_out: tuple[str, ...], childr
         "pytest_add_cli_args_test_selection": list(tests),
         "pytest_add_cli_args": [*config["pytest_add_cli_args"], *(f"--deselect={test}" for test in left_out)],
     }
-    start, end = text.index("[tool.mutmut]"), text.find("\n[", text.index("[tool.mutmut]"))
+    start = text.index("[tool.mutmut]")
+    end = text.find("\n[", start)
     section = "[tool.mutmut]\n" + "".join(f"{key} = {toml_value(value)}\n" for key, value in config.items())
-    with tempfile.TemporaryDirectory(prefix="mash-mutation-") as scratch:
-        copy = Path(scratch)
-        for folder in ("mash", "tests", *config.get("also_copy", [])):
-            shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
-        (copy / "pyproject.toml").write_text(text[:start] + section + (text[end:] if end != -1 else ""))
-        mutmut(*CORE[area], children=children, cwd=copy)
-        score, survivors = report([area], root=copy)
-    return score, [name for name in survivors if name not in EQUIVALENT]
+    copy = ROOT / "mutants" / "areas" / (name or area)
+    for folder in ("mash", "tests", *config.get("also_copy", [])):
+        shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+    (copy / "pyproject.toml").write_text(text[:start] + section + (text[end:] if end != -1 else ""))
+    mutmut(*CORE[area], children=children, cwd=copy)
+    return copy
+
+
+def explain(survivors: list[str]) -> None:
+    """Print the surviving mutants, with the reason of each one known to be equivalent."""
+    for name in survivors:
+        print(f"  {name}" + (f"  (equivalent: {EQUIVALENT[name]})" if name in EQUIVALENT else ""))
 
 
 def main() -> int:
@@ -211,28 +268,35 @@ def main() -> int:
     unknown = [area for area in areas if area not in CORE]
     if unknown:
         parser.error(f"not an area of the safety core: {', '.join(unknown)}")
+    began = time.monotonic()
     if args.bounded:
-        began = time.monotonic()
-        score, unexplained = bounded(*BOUNDED, children=args.children)
-        print(f"\nbounded run of {BOUNDED[0]}: {score:.1f}% in {time.monotonic() - began:.0f} s")
+        area, tests, left_out = BOUNDED
+        copy = in_copy(area, tests, args.children, left_out=left_out, name="bounded")
+        detected, tested, survivors = report([area], root=copy)
+        score = 100 * detected / tested if tested else 0.0
+        unexplained = [name for name in survivors if name not in EQUIVALENT]
+        print(f"\nbounded run of {area}: {score:.1f}% in {time.monotonic() - began:.0f} s")
         if unexplained:
-            print("surviving mutants not known to be equivalent (`mutmut show NAME` in a full run prints one):")
-            print("\n".join(f"  {name}" for name in unexplained))
+            print("surviving mutants not known to be equivalent:")
+            explain(unexplained)
             return 1
         return 0
-    only: set[str] | None = None
     if args.sample:
-        only = sample(args.sample, args.children)
-    elif args.areas:
+        detected, tested, survivors = report(areas, sample(args.sample, args.children))
+    else:
+        detected = tested = 0
+        survivors = []
         for area in areas:
             print(f"\n=== {area}", flush=True)
-            mutmut(*CORE[area], children=args.children)
-    else:
-        mutmut(*(pattern for area in areas for pattern in CORE[area]), children=args.children)
-    score, survivors = report(areas, only)
+            area_detected, area_tested, area_survivors = report(
+                [area], root=in_copy(area, AREA_TESTS[area], args.children)
+            )
+            detected, tested, survivors = detected + area_detected, tested + area_tested, survivors + area_survivors
+    score = 100 * detected / tested if tested else 0.0
+    print(f"\nsafety core: {detected} of {tested} mutants detected, {score:.1f}%, in {time.monotonic() - began:.0f} s")
     if survivors:
-        print("\nsurviving mutants (`.venv/bin/mutmut show NAME` prints one):")
-        print("\n".join(f"  {name}" for name in survivors))
+        print("\nsurviving mutants (`mutmut show NAME` in mutants/areas/AREA prints one):")
+        explain(survivors)
     if score < args.fail_under:
         print(f"\nmutation score {score:.1f}% is under {args.fail_under:.0f}%")
         return 1
