@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from mash.models import IdempotencyRecord
+from mash.services import idempotency
 from tests.conftest import count_rows
 
 URL = "/api/v1/contacts"
@@ -105,3 +106,21 @@ def test_staff_keys_are_their_own_and_a_partners_keys_its_organisations(
     colleague = {"Authorization": "Bearer " + make_token("partner", "Metropolitan Police", "police", "PC Two")}
     assert post(client, partner, body).status_code == 201
     assert post(client, colleague, body).headers["Idempotent-Replayed"] == "true"
+
+
+def test_a_request_giving_back_a_key_a_retry_took_over_and_completed_leaves_the_retrys_response(app: Flask) -> None:
+    session = app.extensions["mash.sessionmaker"]()
+    digest = idempotency.request_hash({"summary": "Bruise on the cheek"})
+    started = datetime.now(UTC)
+    first = idempotency.claim(session, "Metropolitan Police", "retry-1", digest, now=started)
+    retry = idempotency.claim(session, "Metropolitan Police", "retry-1", digest, now=started + timedelta(seconds=61))
+    assert isinstance(first, idempotency.Claim)
+    assert retry == first
+    with session.begin():
+        idempotency.complete(session, retry, 201, {"id": "contact-1"}, None)
+
+    idempotency.release(session, first)
+
+    replay = idempotency.claim(session, "Metropolitan Police", "retry-1", digest)
+    assert replay == idempotency.Replay(201, {"id": "contact-1"}, None)
+    session.close()

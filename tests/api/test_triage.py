@@ -301,6 +301,8 @@ def test_a_contact_that_is_unknown_or_decided_cannot_be_claimed(client: FlaskCli
     missing = client.post("/api/v1/contacts/no-such-contact/claim", headers=screener)
     assert (missing.status_code, missing.get_json()["type"]) == (404, "/problems/contact-not-found")
     assert missing.get_json()["detail"] == "No contact no-such-contact."
+    not_released = client.delete("/api/v1/contacts/no-such-contact/claim", headers=screener)
+    assert (not_released.status_code, not_released.get_json()["detail"]) == (404, "No contact no-such-contact.")
     one = post_contact(client, partner, contact("N1", **GREEN))
     assert decide(client, screener, one).status_code == 201
     decided = client.post(f"/api/v1/contacts/{one}/claim", headers=screener)
