@@ -25,9 +25,10 @@ def session(app: Flask) -> Iterator[Session]:
     session.close()
 
 
-def add(session: Session, job: str, entity_id: str, at: datetime) -> str:
+def add(session: Session, job: str, entity_id: str, at: datetime, available: datetime | None = None) -> str:
     with session.begin():
         item = outbox.add(session, job, entity_id, now=at)
+        item.available_at = available or at
         session.flush()
         return item.id
 
@@ -46,24 +47,33 @@ def test_a_job_that_does_not_exist_is_refused_before_the_transaction_commits(ses
 
 
 def test_due_are_pending_items_never_enqueued_or_enqueued_too_long_ago_oldest_first(session: Session) -> None:
-    later = add(session, SCREEN_CONTACT, "c-later", T0 + timedelta(minutes=1))
+    later = add(session, SCREEN_CONTACT, "c-later", T0 + timedelta(minutes=1), available=T0 - timedelta(minutes=1))
     first = add(session, SCREEN_CONTACT, "c-first", T0)
     lost = add(session, SCREEN_CONTACT, "c-lost", T0 + timedelta(minutes=2))
     queued = add(session, SCREEN_CONTACT, "c-queued", T0 + timedelta(minutes=3))
-    done = add(session, SCREEN_CONTACT, "c-done", T0)
-    failed = add(session, SCREEN_CONTACT, "c-failed", T0)
-    future = add(session, SCREEN_CONTACT, "c-future", T0 + timedelta(hours=2))
+    just_in_time = add(session, SCREEN_CONTACT, "c-just", T0 + timedelta(minutes=4))
+    add(session, SCREEN_CONTACT, "c-done", T0)
+    add(session, SCREEN_CONTACT, "c-failed", T0)
+    add(session, SCREEN_CONTACT, "c-future", T0 + timedelta(hours=2))
     now = T0 + timedelta(minutes=10)
     outbox.mark_enqueued(session, [lost], now=now - STALE - timedelta(seconds=1))
     outbox.mark_enqueued(session, [queued], now=now - STALE + timedelta(seconds=1))
+    outbox.mark_enqueued(session, [just_in_time], now=now - STALE)
     with session.begin():
         outbox.complete(session, SCREEN_CONTACT, "c-done", now=now)
         outbox.fail(session, SCREEN_CONTACT, "c-failed", "PartnerUnavailable", now=now)
 
     assert [i.id for i in outbox.due(session, stale_after=STALE, now=now)] == [first, later, lost]
     assert [i.id for i in outbox.due(session, stale_after=STALE, now=now, limit=2)] == [first, later]
-    assert {done, failed, queued, future}.isdisjoint(i.id for i in outbox.due(session, stale_after=STALE, now=now))
-    assert [i.id for i in outbox.due(session, stale_after=STALE, now=T0)] == [first]
+    assert [i.id for i in outbox.due(session, stale_after=STALE, now=T0)] == [first, later]
+
+
+def test_the_sweep_takes_at_most_500_items_at_a_time(session: Session) -> None:
+    with session.begin():
+        for number in range(501):
+            outbox.add(session, SCREEN_CONTACT, f"c-{number}", now=T0)
+
+    assert len(outbox.due(session, stale_after=STALE, now=T0)) == 500
 
 
 def test_marking_items_enqueued_counts_an_attempt_on_those_items_only(session: Session) -> None:
@@ -86,8 +96,9 @@ def test_completing_or_failing_a_job_marks_only_that_jobs_pending_items_for_that
     rescreen = add(session, RESCREEN_CONTACT, "c-1", T0)
     other = add(session, SCREEN_CONTACT, "c-2", T0)
     with session.begin():
-        outbox.complete(session, SCREEN_CONTACT, "c-1", now=T0 + timedelta(minutes=3))
         outbox.fail(session, RESCREEN_CONTACT, "c-1", "x" * 300, now=T0 + timedelta(minutes=4))
+        outbox.complete(session, SCREEN_CONTACT, "c-1", now=T0 + timedelta(minutes=3))
+        outbox.fail(session, SCREEN_CONTACT, "c-1", "PartnerUnavailable", now=T0 + timedelta(minutes=5))
 
     stored = items(session)
     assert stored[earlier].completed_at == T0 + timedelta(minutes=1)
