@@ -83,12 +83,18 @@ AREA_TESTS: dict[str, tuple[str, ...]] = {
         "tests/api/test_in_process_jobs.py",
         "tests/api/test_contacts.py",
     ),
-    "claims": ("tests/api/test_triage.py", "tests/api/test_consent_decisions.py", "tests/api/test_authorisation.py"),
+    "claims": (
+        "tests/api/test_triage.py",
+        "tests/api/test_consent_decisions.py",
+        "tests/api/test_authorisation.py",
+        "tests/api/test_restricted_writes.py",
+    ),
     "idempotency": ("tests/api/test_idempotency_lease.py", "tests/api/test_contacts.py"),
     "decisions": (
         "tests/api/test_triage.py",
         "tests/api/test_consent_decisions.py",
         "tests/api/test_authorisation.py",
+        "tests/api/test_restricted_writes.py",
     ),
     "partner-scoping": (
         "tests/services/test_callers.py",

@@ -49,6 +49,9 @@ def test_a_write_on_a_restricted_contact_waits_for_the_glass(
     assert (refused.status_code, refused.get_json()["type"]) == (403, "/problems/restricted")
     assert refused.get_json()["break_glass"] == f"{url}/break-glass"
     assert audit_actions(app, restricted)[-1] == "contact.restricted_refused"
+    history = client.get(f"{url}/access-history", headers=staff(make_token, "privacy_officer", "Privacy")).get_json()
+    refusals = [(i["user_name"], i["role"]) for i in history["items"] if i["action"] == "contact.restricted_refused"]
+    assert refusals == [(role.title(), role)]
     assert post_json(client, f"{url}/break-glass", who, {"reason": "Police on the phone"}).status_code == 201
     answer = post_json(client, f"{url}/{path}", who, body)
     assert answer.status_code == opened, answer.get_json()

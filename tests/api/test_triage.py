@@ -308,6 +308,11 @@ def test_a_contact_that_is_unknown_or_decided_cannot_be_claimed(client: FlaskCli
     decided = client.post(f"/api/v1/contacts/{one}/claim", headers=screener)
     assert (decided.status_code, decided.get_json()["type"]) == (409, "/problems/not-in-queue")
     assert decided.get_json()["detail"] == "The contact is decided."
+    again = decide(client, screener, one).get_json()
+    assert (again["type"], again["detail"]) == (
+        "/problems/decision-already-recorded",
+        "The contact is decided; a manager may reopen it.",
+    )
 
 
 def test_a_decision_records_who_decided_what_against_what_was_recommended(
