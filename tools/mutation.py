@@ -95,6 +95,7 @@ AREA_TESTS: dict[str, tuple[str, ...]] = {
         "tests/api/test_consent_decisions.py",
         "tests/api/test_authorisation.py",
         "tests/api/test_restricted_writes.py",
+        "tests/api/test_routing.py",
     ),
     "partner-scoping": (
         "tests/services/test_callers.py",

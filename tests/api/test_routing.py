@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from mash.models import Team, TeamMember
-from tests.api.helpers import AMBER, GREEN, contact, post_contact
+from tests.api.helpers import AMBER, GREEN, contact, post_contact, post_json
 
 
 def add_team(app: Flask, name: str, kind: str, caseloads: list[int], cap: int | None = None) -> None:
@@ -71,3 +72,33 @@ def test_the_queue_names_the_recommended_team_as_the_contact_does(
     assert [item["id"] for item in queued] == [contact_id]
     assert queued[0]["recommendation"]["team"] == team_of(client, screener, contact_id)["team"]
     assert queued[0]["recommendation"]["team"]["name"] == "Assessment Team 2"
+
+
+def test_a_decision_goes_to_the_team_routed_for_its_outcome_or_the_one_the_screener_names(
+    app: Flask, client: FlaskClient, partner, screener
+) -> None:
+    add_team(app, "Assessment Team 1", "assessment", [14, 15, 13])
+    add_team(app, "Assessment Team 2", "assessment", [10, 11])
+    add_team(app, "Early Help North", "early_help", [5])
+    with app.extensions["mash.sessionmaker"]() as session, session.begin():
+        teams = {name: team_id for team_id, name in session.execute(select(Team.id, Team.name))}
+    decision = {"outcome": "assessment", "rag": "amber", "rationale": "Needs a s17 assessment."}
+    url = "/api/v1/contacts/{}/decision"
+
+    routed = post_json(client, url.format(post_contact(client, partner, contact("T5", **GREEN))), screener, decision)
+    named = post_json(
+        client,
+        url.format(post_contact(client, partner, contact("T6", **GREEN))),
+        screener,
+        {**decision, "team_id": teams["Early Help North"]},
+    )
+    unknown = post_json(
+        client,
+        url.format(post_contact(client, partner, contact("T7", **GREEN))),
+        screener,
+        {**decision, "team_id": "no-such-team"},
+    )
+
+    assert routed.get_json()["team_id"] == teams["Assessment Team 2"]
+    assert named.get_json()["team_id"] == teams["Early Help North"]
+    assert (unknown.status_code, unknown.get_json()["errors"]) == (422, {"team_id": ["Unknown team."]})
