@@ -96,6 +96,7 @@ AREA_TESTS: dict[str, tuple[str, ...]] = {
         "tests/api/test_authorisation.py",
         "tests/api/test_restricted_writes.py",
         "tests/api/test_routing.py",
+        "tests/api/test_in_process_jobs.py",
     ),
     "partner-scoping": (
         "tests/services/test_callers.py",

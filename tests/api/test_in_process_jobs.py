@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from mash.screening.rulebook import DEFAULT_RULEBOOK
 from mash.settings import Settings
-from tests.api.helpers import GREEN, contact, post_contact
+from tests.api.helpers import GREEN, contact, post_contact, post_json
 
 
 @pytest.fixture
@@ -49,6 +49,22 @@ def test_the_last_failed_attempt_leaves_the_contact_screening_failed(
     assert status(client, screener, contact_id) == "screening_failed"
     assert client.get("/readyz").get_json()["detail"]["screening_failed"] == 1
     assert "mash_screening_failed 1.0" in client.get("/metrics", headers=manager).get_data(as_text=True)
+
+
+def test_a_contact_whose_screening_failed_is_decided_without_a_recommendation(
+    app: Flask, client: FlaskClient, partner, screener
+) -> None:
+    contact_id = post_contact(client, partner, contact("F3", **GREEN))
+    assert [sweep(app), sweep(app)] == [1, 1]
+    assert status(client, screener, contact_id) == "screening_failed"
+    decision = {"outcome": "assessment", "rag": "amber", "rationale": "Screened by hand: needs a s17 assessment."}
+
+    made = post_json(client, f"/api/v1/contacts/{contact_id}/decision", screener, decision)
+
+    assert made.status_code == 201, made.get_json()
+    body = made.get_json()
+    assert (body["override"], body["recommended_outcome"], body["recommended_rag"]) == (True, None, None)
+    assert status(client, screener, contact_id) == "decided"
 
 
 def test_a_job_that_failed_for_good_is_not_sent_again(
