@@ -333,7 +333,12 @@ def test_a_decision_records_who_decided_what_against_what_was_recommended(
     }
     assert (made["recommended_outcome"], made["recommended_rag"]) == (recommended["outcome"], recommended["rag"])
     items = client.get(f"/api/v1/contacts/{cid}/access-history", headers=manager).get_json()["items"]
-    assert [i["user_name"] for i in items if i["action"] == "contact.decide"] == ["Screener"]
+    assert [(i["user_name"], i["at"]) for i in items if i["action"] == "contact.decide"] == [
+        ("Screener", made["decided_at"])
+    ]
+    ledger = client.get(f"/api/v1/contacts/{cid}/information-sharing", headers=screener).get_json()["items"]
+    told = [(i["direction"], i["requested_by"]) for i in ledger if i["purpose"].startswith("Feedback to the referrer")]
+    assert told == [("disclosed", user_id)]
     reopened = post_json(client, f"/api/v1/contacts/{cid}/oversight", manager, {"agree": False, "comment": "Redo."})
     assert reopened.status_code == 201
     assert claim_holder(client, screener, cid) is None
