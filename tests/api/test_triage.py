@@ -13,7 +13,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import select, text
 
 from integrations.notify import verify
-from mash.models import Claim
+from mash.models import AuditEvent, Claim
 from mash.services import feedback as feedback_service
 from tests.api.helpers import AMBER, GREEN, RED, contact, post_contact, post_json
 
@@ -316,7 +316,7 @@ def test_a_contact_that_is_unknown_or_decided_cannot_be_claimed(client: FlaskCli
 
 
 def test_a_decision_records_who_decided_what_against_what_was_recommended(
-    client: FlaskClient, partner, screener, manager
+    app: Flask, client: FlaskClient, partner, screener, manager
 ) -> None:
     cid = post_contact(client, partner, contact("W1", **AMBER))
     recommended = client.get(f"/api/v1/contacts/{cid}", headers=screener).get_json()["recommendation"]
@@ -336,6 +336,9 @@ def test_a_decision_records_who_decided_what_against_what_was_recommended(
     assert [(i["user_name"], i["at"]) for i in items if i["action"] == "contact.decide"] == [
         ("Screener", made["decided_at"])
     ]
+    with app.extensions["mash.sessionmaker"]() as session, session.begin():
+        details = session.execute(select(AuditEvent.detail).where(AuditEvent.action == "contact.decide")).scalars()
+        assert list(details) == [{"decision": made["id"], "override": True}]
     ledger = client.get(f"/api/v1/contacts/{cid}/information-sharing", headers=screener).get_json()["items"]
     told = [(i["direction"], i["requested_by"]) for i in ledger if i["purpose"].startswith("Feedback to the referrer")]
     assert told == [("disclosed", user_id)]
