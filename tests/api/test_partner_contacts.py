@@ -30,6 +30,8 @@ def test_a_partner_lists_only_its_own_organisations_contacts_newest_first(
     assert set(page["items"][0]) == {"id", "reference", "status", "received_at", "external_reference", "feedback"}
     assert page["items"][0]["external_reference"] == "CAD 2"
     assert len(_page(client, screener)["items"]) == 3
+    hidden = client.get(f"/api/v1/contacts/{first}", headers=other_partner)
+    assert (hidden.status_code, hidden.get_json()["detail"]) == (404, f"No contact {first} that you may see.")
 
 
 def test_a_partner_pages_through_its_contacts_with_a_cursor(client: FlaskClient, partner) -> None:
