@@ -49,6 +49,16 @@ def test_a_partner_finds_a_contact_by_its_own_reference(client: FlaskClient, par
     assert _page(client, other_partner, "?external_reference=CAD%208")["items"] == []
 
 
+def test_a_partner_lists_its_contacts_by_status(client: FlaskClient, partner, other_partner, screener) -> None:
+    waiting = post_contact(client, partner, contact("CAD 3", **GREEN))
+    decided = post_contact(client, partner, contact("CAD 4", **GREEN))
+    decision = {"outcome": "assessment", "rag": "amber", "rationale": "Needs a s17 assessment."}
+    assert post_json(client, f"{URL}/{decided}/decision", screener, decision).status_code == 201
+    assert [i["id"] for i in _page(client, partner, "?status=decided")["items"]] == [decided]
+    assert [i["id"] for i in _page(client, partner, "?status=awaiting_decision")["items"]] == [waiting]
+    assert _page(client, other_partner, "?status=decided")["items"] == []
+
+
 def test_the_agency_type_comes_from_the_account(client: FlaskClient, partner, screener) -> None:
     body = contact("CAD 9", **GREEN)
     body["referrer"]["agency_type"] = "school"
