@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -57,6 +58,14 @@ def test_a_partner_lists_its_contacts_by_status(client: FlaskClient, partner, ot
     assert [i["id"] for i in _page(client, partner, "?status=decided")["items"]] == [decided]
     assert [i["id"] for i in _page(client, partner, "?status=awaiting_decision")["items"]] == [waiting]
     assert _page(client, other_partner, "?status=decided")["items"] == []
+
+
+def test_a_partner_lists_the_contacts_received_from_one_time_and_before_another(client: FlaskClient, partner) -> None:
+    made = [post_contact(client, partner, contact(f"CAD {n}", **GREEN)) for n in range(3)]
+    received = {i["id"]: i["received_at"] for i in _page(client, partner)["items"]}
+    middle = quote(received[made[1]])
+    assert [i["id"] for i in _page(client, partner, f"?received_from={middle}")["items"]] == [made[2], made[1]]
+    assert [i["id"] for i in _page(client, partner, f"?received_to={middle}")["items"]] == [made[0]]
 
 
 def test_the_agency_type_comes_from_the_account(client: FlaskClient, partner, screener) -> None:
