@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
 from tests.api.helpers import GREEN, URL, contact, post_contact, post_json
 from tests.conftest import count_rows
@@ -41,6 +42,23 @@ def test_a_partner_pages_through_its_contacts_with_a_cursor(client: FlaskClient,
     rest = _page(client, partner, f"?limit=2&cursor={first['next_cursor']}")
     assert [i["id"] for i in first["items"] + rest["items"]] == made[::-1]
     assert rest["next_cursor"] is None
+
+
+def test_contacts_received_at_the_same_moment_are_paged_by_id_each_once(
+    app: Flask, client: FlaskClient, partner
+) -> None:
+    made = [post_contact(client, partner, contact(f"CAD {n}", **GREEN)) for n in range(4)]
+    with app.extensions["mash.engine"].begin() as conn:
+        moment = conn.execute(text("SELECT received_at FROM contacts WHERE id = :id"), {"id": made[0]}).scalar_one()
+        conn.execute(text("UPDATE contacts SET received_at = :moment"), {"moment": moment})
+    seen: list[str] = []
+    cursor = ""
+    for _ in made:
+        page = _page(client, partner, f"?limit=1{cursor}")
+        seen += [i["id"] for i in page["items"]]
+        cursor = f"&cursor={page['next_cursor']}"
+    assert seen == sorted(made, reverse=True)
+    assert page["next_cursor"] is None
 
 
 def test_a_partner_finds_a_contact_by_its_own_reference(client: FlaskClient, partner, other_partner) -> None:
