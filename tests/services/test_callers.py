@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mash.enums import ROLES
+from mash.models import Organisation, User
 from mash.problems import Forbidden
 from mash.services.callers import PERMISSIONS, Caller, Permission
 
@@ -35,3 +36,12 @@ def test_partners_may_submit_read_list_and_add_to_contacts_but_not_see_flags() -
     assert partner.may(Permission.SUBMIT_CONTACT) and partner.may(Permission.READ_CONTACT)
     assert partner.may(Permission.LIST_CONTACTS) and partner.may(Permission.ADD_INFORMATION)
     assert not partner.may(Permission.READ_FLAGS)
+
+
+def test_a_stored_user_is_the_caller_of_a_request_with_every_detail() -> None:
+    police = Organisation(id="org-3", name="Metropolitan Police", agency_type="police")
+    user = User(id="user-7", name="Priya Partner", role="partner", organisation_id="org-3", organisation_record=police)
+
+    assert Caller.of(user, request_id="req-9") == Caller(
+        "user-7", "Priya Partner", "partner", "Metropolitan Police", "police", "req-9", "org-3"
+    )
