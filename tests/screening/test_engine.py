@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from mash.screening import ChildHistory, Rulebook, ScreeningResult, default_rulebook, explain, load_rulebook, screen
+from mash.screening.engine import Reason
+from mash.screening.inputs import Suggestion
 from tests.screening.builders import contact_input
 
 RECEIVED = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
@@ -147,3 +149,24 @@ def test_explain_without_a_due_time_or_checks() -> None:
     assert "Decision due by" not in text
     assert "MASH checks: none recommended" in text
     assert "[base-no-indicators;" in text
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        (("worries", "summary", "summary"), "Found in the referrer's words in the summary and worries"),
+        (("police", "health"), "From the health and the police"),
+        (("summary", "police"), "Found in the referrer's words in the summary; From the police"),
+    ],
+)
+def test_a_rule_that_fires_only_on_the_words_says_where_they_were_found(
+    small: Rulebook, fields: tuple[str, ...], said: str
+) -> None:
+    found = tuple(Suggestion("neglect", "category", field, "He is left hungry.") for field in fields)
+
+    result = screen(contact_input(contact([], dt.date(2014, 1, 5)), found), RECEIVED, [], small)
+
+    assert result.children[0].reasons == (
+        Reason("young", "Young.", "Test"),
+        Reason("help", f"Help. ({said}.)", "Test", from_words=True),
+    )
