@@ -170,3 +170,77 @@ def test_a_rule_that_fires_only_on_the_words_says_where_they_were_found(
         Reason("young", "Young.", "Test"),
         Reason("help", f"Help. ({said}.)", "Test", from_words=True),
     )
+
+
+STEP_RULEBOOK = """\
+version: "step.1"
+non_mobile_infant_under_months: 9
+rag_by_level: {1: green, 2: green, 3: amber, 4: red}
+outcome_by_level: {2: early_help, 3: assessment, 4: strategy_discussion}
+fallback: {id: nothing, reason: Nothing applies., source: Test}
+consent: {id: refused, becomes: signpost, reason: Consent refused so no early help., source: Test consent}
+step_ups:
+  - {id: again, when: {prior_contacts_at_least: 1}, raise_levels: 1, reason: Seen before., source: Test step}
+  - {id: worse, when: {any_category: [sexual_abuse]}, raise_levels: 1, reason: Worse., source: Test step}
+rules:
+  - {id: baby, when: {age: non_mobile_infant}, outcome: assessment, rag: amber, level: 3, reason: A baby.,
+     source: Test}
+  - {id: help, when: {any_category: [neglect]}, outcome: early_help, rag: green, level: 2, reason: Help.,
+     source: Test}
+  - {id: teen, when: {age: aged_16_17}, outcome: assessment, rag: amber, level: 3, reason: A teenager.,
+     source: Test}
+"""
+NOTHING = Reason("nothing", "Nothing applies.", "Test")
+SEEN_BEFORE = Reason("again", "Seen before.", "Test step")
+REFUSED = Reason("refused", "Consent refused so no early help.", "Test consent")
+
+
+@pytest.fixture
+def stepping(tmp_path: Path) -> Rulebook:
+    path = tmp_path / "step.yaml"
+    path.write_text(STEP_RULEBOOK, encoding="utf-8")
+    return load_rulebook(path)
+
+
+@pytest.mark.parametrize(
+    ("consent", "outcome", "reasons"),
+    [("refused", "signpost", (NOTHING, REFUSED, SEEN_BEFORE)), ("given", "early_help", (NOTHING, SEEN_BEFORE))],
+)
+def test_a_step_up_to_early_help_gives_the_consent_outcome_when_consent_was_refused(
+    stepping: Rulebook, consent: str, outcome: str, reasons: tuple[Reason, ...]
+) -> None:
+    body = contact(["other"], dt.date(2014, 1, 5), consent={"status": consent})
+
+    child = run(body, RECEIVED, [ChildHistory(1)], stepping).children[0]
+
+    assert (child.outcome, child.rag, child.level, child.reasons) == (outcome, "green", 2, reasons)
+
+
+def test_only_what_the_words_added_is_said_to_come_from_them(stepping: Rulebook) -> None:
+    seven_months_old = dt.date(2026, 4, 20)
+    words = (
+        Suggestion("neglect", "category", "summary", "There is no food in the house."),
+        Suggestion("sexual_abuse", "category", "worries", "He showed her pictures."),
+    )
+
+    result = screen(
+        contact_input(contact([], seven_months_old), words), RECEIVED, [ChildHistory(1)], stepping
+    ).children[0]
+
+    assert result.reasons == (
+        Reason("baby", "A baby.", "Test"),
+        Reason("help", "Help. (Found in the referrer's words in the summary.)", "Test", from_words=True),
+        SEEN_BEFORE,
+        Reason("worse", "Worse. (Found in the referrer's words in the worries.)", "Test step", from_words=True),
+    )
+
+
+def test_children_as_serious_as_each_other_give_their_reasons_in_the_order_they_were_given(stepping: Rulebook) -> None:
+    result = run(contact([], dt.date(2010, 1, 5), dt.date(2026, 4, 20)), RECEIVED, [], stepping)
+
+    assert result.reasons == (Reason("teen", "A teenager.", "Test"), Reason("baby", "A baby.", "Test"))
+
+
+def test_a_contact_without_children_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"^a contact needs at least one child$"):
+        run(contact(["neglect"]), RECEIVED, [], default_rulebook())
