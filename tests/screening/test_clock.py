@@ -192,3 +192,21 @@ def test_unknown_rag_and_negative_time_are_refused(calendar: WorkingCalendar) ->
 def test_working_hours_must_open_before_they_close(opens: dt.time) -> None:
     with pytest.raises(ValueError, match=r"^working hours must open before they close on the same day$"):
         WorkingCalendar(opens=opens, closes=dt.time(9, 0))
+
+
+class NoOffset(dt.tzinfo):
+    """A time zone that does not know its offset from UTC."""
+
+    def utcoffset(self, moment: dt.datetime | None) -> dt.timedelta | None:
+        return None
+
+
+def test_a_time_whose_zone_has_no_offset_is_refused(calendar: WorkingCalendar) -> None:
+    with pytest.raises(ValueError, match=r"^datetimes must be aware \(carry a time zone\)$"):
+        calendar.decision_due_by(dt.datetime(2026, 11, 23, 10, 0, tzinfo=NoOffset()), "red")
+
+
+def test_an_elapsed_hours_deadline_is_given_in_utc(calendar: WorkingCalendar) -> None:
+    received = dt.datetime(2026, 7, 4, 2, 0, tzinfo=ZoneInfo("Europe/London"))
+    due = calendar.decision_due_by(received, "red")
+    assert (due, due.tzinfo) == (dt.datetime(2026, 7, 4, 5, 0, tzinfo=dt.UTC), dt.UTC)

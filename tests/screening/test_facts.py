@@ -184,3 +184,37 @@ def test_more_histories_than_children_is_an_error() -> None:
 def test_received_at_must_be_aware() -> None:
     with pytest.raises(ValueError, match="aware"):
         build(contact(named(dt.date(2015, 1, 1))), dt.datetime(2026, 11, 23, 10, 0))
+
+
+@pytest.mark.parametrize(
+    ("born", "bands"),
+    [
+        (dt.date(2022, 11, 23), {"under_5", "under_13", "under_16"}),
+        (dt.date(2021, 11, 23), {"under_13", "under_16"}),
+        (dt.date(2013, 11, 23), {"under_16"}),
+        (dt.date(2010, 11, 23), {"aged_16_17"}),
+    ],
+)
+def test_an_age_band_ends_on_the_birthday_of_its_age(born: dt.date, bands: set[str]) -> None:
+    (facts,) = build(contact(named(born)), RECEIVED)
+    assert facts.age_bands == bands
+
+
+def test_a_child_of_one_year_is_twelve_months_old_for_the_infant_threshold() -> None:
+    (facts,) = build(contact(named(dt.date(2025, 11, 23))), RECEIVED, non_mobile_infant_under_months=13)
+    assert (facts.age_in_months, "non_mobile_infant" in facts.age_bands) == (12, True)
+
+
+def test_a_date_of_birth_after_the_contact_counts_as_no_months_old() -> None:
+    (facts,) = build(contact(named(dt.date(2026, 12, 1))), RECEIVED)
+    assert (facts.age_years, facts.age_months) == (0, 0)
+
+
+def test_a_baby_due_on_the_day_the_contact_arrives_is_also_treated_as_a_newborn() -> None:
+    (facts,) = build(contact({"expected_date_of_delivery": dt.date(2026, 11, 23)}), RECEIVED)
+    assert facts.age_bands == {"unborn", "non_mobile_infant", "under_4", "under_5"}
+
+
+def test_a_naive_receipt_time_is_refused_in_so_many_words() -> None:
+    with pytest.raises(ValueError, match=r"^received_at must be an aware datetime$"):
+        build(contact(named(dt.date(2015, 1, 1))), dt.datetime(2026, 11, 23, 10, 0))

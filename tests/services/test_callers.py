@@ -45,3 +45,9 @@ def test_a_stored_user_is_the_caller_of_a_request_with_every_detail() -> None:
     assert Caller.of(user, request_id="req-9") == Caller(
         "user-7", "Priya Partner", "partner", "Metropolitan Police", "police", "req-9", "org-3"
     )
+
+
+def test_the_general_refusal_names_the_callers_role() -> None:
+    with pytest.raises(Forbidden) as refused:
+        caller("partner").require(Permission.READ_QUEUE)
+    assert refused.value.detail == "The partner role may not do this."
