@@ -10,7 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from mash.job_names import SCREEN_CONTACT
 from mash.screening.rulebook import DEFAULT_RULEBOOK
+from mash.services import outbox
 from mash.settings import Settings
 from tests.api.helpers import GREEN, contact, post_contact, post_json
 
@@ -136,3 +138,16 @@ def test_a_contact_whose_screening_failed_can_still_be_decided(
     decision = made.get_json()
     assert (decision["override"], decision["recommended_outcome"], decision["recommended_rag"]) == (True, None, None)
     assert status(client, screener, contact_id) == "decided"
+
+
+def test_the_outbox_items_of_a_rolled_back_transaction_are_never_dispatched(app: Flask) -> None:
+    session = app.extensions["mash.sessionmaker"]()
+    session.begin()
+    outbox.add(session, SCREEN_CONTACT, "contact-1")
+    session.flush()
+    session.rollback()
+    with session.begin():
+        outbox.add(session, SCREEN_CONTACT, "contact-2")
+
+    assert [item.entity_id for item in app.extensions["mash.relay"].take(session)] == ["contact-2"]
+    session.close()
