@@ -149,3 +149,19 @@ def test_without_a_configured_timeout_a_started_job_is_held_for_the_jobs_own_tim
     assert sweep(app) == 1
     assert fetch(redis_url, contact_id).get_status() == JobStatus.QUEUED
     assert fetch(redis_url, contact_id).timeout == 120
+
+
+def test_the_sweep_leaves_a_queued_job_alone_and_goes_on_to_send_a_lost_one(
+    make_redis_app, redis_url, partner_factory, body
+) -> None:
+    app = make_redis_app(redis_url)
+    client, partner = app.test_client(), partner_factory(app)
+    queued = submit(client, partner, body)
+    lost = submit(client, partner, body, ref="CAD 2")
+    fetch(redis_url, lost).delete()
+    enqueued_long_ago(app)
+    assert sweep(app) == 2
+    assert Queue("screening", connection=Redis.from_url(redis_url), serializer=JSONSerializer).job_ids == [
+        f"screen_contact-{queued}",
+        f"screen_contact-{lost}",
+    ]
