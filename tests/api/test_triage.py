@@ -388,3 +388,12 @@ def test_a_claim_is_in_the_access_history_at_the_time_it_was_taken(
     claimed_at = client.post(f"/api/v1/contacts/{one}/claim", headers=screener).get_json()["claimed_at"]
     items = client.get(f"/api/v1/contacts/{one}/access-history", headers=manager).get_json()["items"]
     assert [i["at"] for i in items if i["action"] == "contact.claim"] == [claimed_at]
+
+
+def test_a_claim_on_another_contact_does_not_block_a_decision(
+    client: FlaskClient, partner, screener, screener_b
+) -> None:
+    mine = post_contact(client, partner, contact("B1", **GREEN))
+    theirs = post_contact(client, partner, contact("B2", **GREEN))
+    assert client.post(f"/api/v1/contacts/{theirs}/claim", headers=screener_b).status_code == 200
+    assert decide(client, screener, mine).status_code == 201
