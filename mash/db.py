@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 import weakref
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
@@ -136,6 +137,28 @@ def init_app(app: Flask, engine: Engine) -> None:
 def read_only(session: Session) -> None:
     """Mark the transaction just begun as one that only reads (on SQLite it then takes no write lock)."""
     session.connection(execution_options={READ_ONLY: True})
+
+
+T = TypeVar("T")
+
+
+class PerSession(Generic[T]):
+    """Items gathered per session, kept beside it rather than in `session.info`, and dropped with the session."""
+
+    def __init__(self) -> None:
+        self._items: weakref.WeakKeyDictionary[Session, list[T]] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def add(self, session: Session, items: list[T]) -> None:
+        """Keep these items for the session, after any it already has."""
+        if items:
+            with self._lock:
+                self._items.setdefault(session, []).extend(items)
+
+    def pop(self, session: Session) -> list[T]:
+        """Return and forget the session's items."""
+        with self._lock:
+            return self._items.pop(session, [])
 
 
 def get_session() -> Session:

@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from mash.db import new_id, utcnow
+from mash.db import PerSession, new_id, utcnow
 from mash.models import AuditEvent, Contact, User
 from mash.problems import ContactNotFound
 from mash.services import audit_chain
 from mash.services.callers import Caller, Permission
 
-PENDING = "audit_pending"  # session.info key: events recorded in the open transaction, sealed as it commits
+_pending: PerSession[AuditEvent] = PerSession()  # events recorded in each open transaction, sealed as it commits
 
 
 def record(
@@ -43,14 +43,14 @@ def record(
         )
         for contact_id in contact_ids
     ]
-    session.info.setdefault(PENDING, []).extend(events)
+    _pending.add(session, events)
 
 
 @event.listens_for(Session, "before_commit")
 def _seal_pending(session: Session) -> None:
     """Chain the transaction's events last of all, after its own rows are written: the chain's lock is then the
     last lock a transaction takes and is held only until the commit, so it is never part of a deadlock."""
-    events = session.info.pop(PENDING, None)
+    events = _pending.pop(session)
     if not events:
         return
     session.flush()
@@ -61,7 +61,7 @@ def _seal_pending(session: Session) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_pending(session: Session, _previous: Any) -> None:
-    session.info.pop(PENDING, None)
+    _pending.pop(session)
 
 
 def read_count(session: Session, contact_id: str) -> int:
