@@ -63,7 +63,7 @@ from rq import Queue, Worker
 from rq.serializers import JSONSerializer
 
 from mash.app import create_app
-from mash.jobs import QUEUES
+from mash.jobs.registry import QUEUES
 from mash.settings import Settings
 
 MAX_CONTACTS = 500  # one sweep hands on at most 500 outbox items

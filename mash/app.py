@@ -11,7 +11,7 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from mash import db, headers, jobs, limits, metrics, problems, web
+from mash import db, headers, limits, metrics, problems, web
 from mash import logging as mash_logging
 from mash.api import (
     consent,
@@ -28,6 +28,7 @@ from mash.api import (
 )
 from mash.api.body import reject_personal_query
 from mash.api.openapi import FrontDoorApi
+from mash.jobs import relay
 from mash.screening.rulebook import require_statutory_floors
 from mash.services import access_tokens
 from mash.services.retention_policy import load_policy
@@ -96,16 +97,15 @@ def _dispatch_after_response(response: Response, session: Session) -> None:
     outbox sweep sends them again. With jobs in-process this keeps screening out of a POST's latency; with Redis,
     the enqueue.
     """
-    relay = current_app.extensions["mash.relay"]
-    ready = relay.take(session)
-    if not ready:
+    send = current_app.extensions["mash.relay"].unit_of_work(session).end()
+    if send is None:
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def dispatch() -> None:
         with app.app_context():
             try:
-                relay.send(ready)
+                send()
             except Exception as exc:  # the sweep sends them again; the answer has already gone
                 log.warning("dispatch_after_response_failed", error_type=type(exc).__name__)
 
@@ -155,7 +155,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     _configure(app, settings)
     db.init_app(app, db.make_engine(settings.database_url))
-    jobs.init_app(app, settings)
+    relay.init_app(app, settings)
     metrics.init_app(app)
     limits.init_app(app, settings)
     app.extensions["mash.access_tokens"] = access_tokens.AccessTokens(settings.oauth) if settings.oauth.issuer else None

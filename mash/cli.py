@@ -27,10 +27,12 @@ from werkzeug.serving import run_simple
 
 from integrations.simulator.server import MODES as SIMULATOR_MODES
 from integrations.simulator.server import serve as serve_simulator
-from mash import accounts_cli, audit_cli, jobs, migrations, organisations_cli, retention_cli, sar_cli, tokens_cli
+from mash import accounts_cli, audit_cli, migrations, organisations_cli, retention_cli, sar_cli, tokens_cli
 from mash.app import create_app
 from mash.db import get_session
 from mash.enums import AGENCY_TYPES, ROLES
+from mash.jobs.registry import JOBS, QUEUES, resolve
+from mash.jobs.relay import start_sweeper
 from mash.problems import Problem
 from mash.reports_cli import qa, reports
 from mash.screening.corpus import corpus_report, evaluate_corpus, load_corpus
@@ -106,7 +108,7 @@ def run(host: str, port: int) -> None:
     app.config["SESSION_COOKIE_SECURE"] = False  # the development server speaks plain HTTP
     app.config["SESSION_COOKIE_NAME"] = session_cookie_name(secure=False)
     if not settings.redis_url:
-        jobs.start_sweeper(app.extensions["mash.relay"], settings.sweep_seconds)
+        start_sweeper(app.extensions["mash.relay"], settings.sweep_seconds)
     mode = "jobs on Redis" if settings.redis_url else "jobs in-process"
     click.echo(f"MASH Front Door on http://{host}:{port}/ (API docs at /api/v1/docs/; {mode})")
     run_simple(
@@ -135,7 +137,7 @@ def _sweep_forever(interval: float, parent: int) -> None:
 
 @cli.command("worker")
 @click.option(
-    "--queue", "queues", multiple=True, default=jobs.QUEUES, show_default=True, help="A queue to work on (repeatable)."
+    "--queue", "queues", multiple=True, default=QUEUES, show_default=True, help="A queue to work on (repeatable)."
 )
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @click.option("--sweep/--no-sweep", default=True, show_default=True, help="Run the outbox sweep beside the worker.")
@@ -153,8 +155,8 @@ def worker(queues: tuple[str, ...], burst: bool, sweep: bool) -> None:
         ).start()
     screening.warm_up(settings)
     screening.rehearse(current_app.extensions["mash.sessionmaker"], settings)
-    for spec in jobs.JOBS.values():
-        jobs.resolve(spec.func)
+    for spec in JOBS.values():
+        resolve(spec.func)
     configure_mappers()
     # Objects built so far live as long as the worker: keep the work-horses' collector off their shared pages.
     gc.freeze()
@@ -408,9 +410,8 @@ def partners_simulate(host: str, port: int, mode: str, delay: float | None) -> N
 @cli.command("demo")
 def demo() -> None:
     """Load a demonstration data set (teams, users of every role, synthetic contacts) and print the tokens."""
-    session = get_session()
-    result = load_demo(session)
-    current_app.extensions["mash.relay"].flush(session)
+    with current_app.extensions["mash.relay"].unit_of_work() as session:
+        result = load_demo(session)
     click.echo(f"loaded {result.contacts} demonstration contacts ({result.replayed} were already there)")
     for name, token in result.tokens.items():
         click.echo(f"{name:<28} {token}")

@@ -33,9 +33,5 @@ def job_session() -> Iterator[tuple[Session, Settings]]:
 
 @contextmanager
 def _session(app: Flask) -> Iterator[tuple[Session, Settings]]:
-    session: Session = app.extensions["mash.sessionmaker"]()
-    try:
+    with app.extensions["mash.relay"].unit_of_work() as session:
         yield session, app.config["MASH_SETTINGS"]
-        app.extensions["mash.relay"].flush(session)
-    finally:
-        session.close()

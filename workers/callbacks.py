@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
-from mash.jobs import JOBS, resolve
+from mash.jobs.registry import JOBS, resolve
 
 
 def job_failed(

@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 
 from mash import job_names
-from mash.jobs import JOBS, QUEUES, resolve
+from mash.jobs.registry import JOBS, QUEUES, resolve
 from mash.services import outbox
 from tests.conftest import count_rows
 

@@ -16,7 +16,7 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 from sqlalchemy import text
 
-from mash.jobs import QUEUES
+from mash.jobs.registry import QUEUES
 from mash.screening.rulebook import DEFAULT_RULEBOOK
 from mash.services import screening
 from mash.settings import Settings
