@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from schemas.fields import NhsNumber, PastDate, SearchName
+from schemas.fields import NhsNumber, PastDate, Rounded, SearchName
 
 
 class ChildSearchSchema(Schema):
@@ -19,7 +19,7 @@ class ChildSearchSchema(Schema):
 class CandidateContactSchema(Schema):
     """A contact about a candidate child."""
 
-    id = fields.String()
+    id = fields.String(attribute="contact_id")
     reference = fields.String()
     received_at = fields.DateTime()
     outcome = fields.String(allow_none=True)
@@ -32,7 +32,7 @@ class CandidateSchema(Schema):
     first_name = fields.String(allow_none=True)
     last_name = fields.String(allow_none=True)
     date_of_birth = fields.Date(allow_none=True)
-    score = fields.Float()
+    score = Rounded(3)
     band = fields.String()
     reasons = fields.List(fields.String())
     restricted = fields.Boolean(

@@ -54,6 +54,17 @@ class UtcDateTime(fields.AwareDateTime):
         return utc_moment(super()._deserialize(value, attr, data, **kwargs))
 
 
+class Rounded(fields.Float):
+    """A number rounded to `places` decimal places on the way out."""
+
+    def __init__(self, places: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.places = places
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | None:
+        return None if value is None else round(value, self.places)
+
+
 class Text(fields.String):
     """A string in Unicode normal form C that must not be blank, at most `max_length` characters."""
 

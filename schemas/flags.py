@@ -78,5 +78,5 @@ class FlagQuerySchema(ContactFlagQuerySchema):
 
 
 class FlagPageSchema(Schema):
-    items = fields.List(fields.Nested(FlagSchema))
+    items = fields.List(fields.Nested(FlagSchema), attribute="shown")
     next_cursor = fields.String(allow_none=True)

@@ -29,7 +29,7 @@ class TeamSchema(Schema):
     members = fields.List(fields.Nested(MemberSchema))
     caseload = fields.Integer()
     capacity = fields.Integer()
-    free_capacity = fields.Integer()
+    free_capacity = fields.Integer(attribute="free")
 
 
 class TeamListSchema(Schema):

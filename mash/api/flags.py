@@ -6,7 +6,6 @@ from typing import Any
 
 from mash.api.auth import Resource, requires
 from mash.api.body import ApiBlueprint
-from mash.models import Flag
 from mash.services import flags
 from mash.services.callers import Permission
 from schemas.flags import (
@@ -26,17 +25,6 @@ def _location(flag_id: str) -> dict[str, str]:
     return {"Location": f"/api/v1/flags/{flag_id}"}
 
 
-def _withheld(flag: Flag) -> dict[str, Any]:
-    """A flag of a restricted contact the reader has not opened: what it is and when, without its notes."""
-    kept = ("id", "contact_id", "kind", "status", "raised_by", "raised_at", "resolved_by", "resolved_at")
-    return {**{name: getattr(flag, name) for name in kept}, "note": None, "events": [], "restricted": True}
-
-
-def _page(page: flags.Page) -> dict[str, Any]:
-    items = [_withheld(flag) if flag.contact_id in page.withheld else flag for flag in page.items]
-    return {"items": items, "next_cursor": page.next_cursor}
-
-
 @blp.route("/contacts/<string:contact_id>/flags")
 class ContactFlags(Resource):
     @requires(Permission.WORK_FLAGS)
@@ -53,8 +41,7 @@ class ContactFlags(Resource):
     @blp.response(200, FlagPageSchema)
     def get(self, query: dict[str, Any], contact_id: str) -> Any:
         """List a contact's flags with their history, newest first (staff)."""
-        page = flags.list_contact_flags(self.session, self.caller, contact_id, **query)
-        return _page(page)
+        return flags.list_contact_flags(self.session, self.caller, contact_id, **query)
 
 
 @blp.route("/flags")
@@ -64,8 +51,7 @@ class Flags(Resource):
     @blp.response(200, FlagPageSchema)
     def get(self, query: dict[str, Any]) -> Any:
         """List flags with their history, newest first; ?open=true for the open ones (staff)."""
-        page = flags.list_flags(self.session, self.caller, **query)
-        return _page(page)
+        return flags.list_flags(self.session, self.caller, **query)
 
 
 @blp.route("/flags/<string:flag_id>")

@@ -59,7 +59,7 @@ class PrivacyLog(Resource):
     @blp.response(200, PrivacyLogPageSchema)
     def get(self, query: dict[str, Any]) -> Any:
         """List break-glass openings and restrictions placed and lifted, newest first (the privacy officer)."""
-        page = restriction.privacy_log(
+        return restriction.privacy_log(
             self.session,
             self.caller,
             start=query.get("from_"),
@@ -67,12 +67,3 @@ class PrivacyLog(Resource):
             limit=query["limit"],
             cursor=query.get("cursor"),
         )
-        return {
-            "items": [{**_fields(entry.event), "user_name": entry.user_name} for entry in page.items],
-            "next_cursor": page.next_cursor,
-        }
-
-
-def _fields(event: Any) -> dict[str, Any]:
-    names = ("id", "kind", "at", "contact_id", "reference", "user_id", "role", "category", "reason", "expires_at")
-    return {name: getattr(event, name) for name in names}

@@ -14,24 +14,9 @@ from schemas.teams import TeamCreateSchema, TeamListSchema, TeamSchema, TeamUpda
 blp = ApiBlueprint("teams", __name__, url_prefix="/api/v1", description="Teams, and finding a child")
 
 
-def _load(resource: Resource, team_id: str) -> dict[str, Any]:
+def _load(resource: Resource, team_id: str) -> team_admin.TeamLoad:
     loads = team_admin.loads(resource.session, resource.settings.caseload_cap)
-    return next(_shape(load) for load in loads if load.team.id == team_id)
-
-
-def _shape(load: team_admin.TeamLoad) -> dict[str, Any]:
-    team = load.team
-    return {
-        "id": team.id,
-        "name": team.name,
-        "kind": team.kind,
-        "caseload_cap": team.caseload_cap,
-        "active": team.active,
-        "members": load.members,
-        "caseload": load.caseload,
-        "capacity": load.capacity,
-        "free_capacity": load.free,
-    }
+    return next(load for load in loads if load.team.id == team_id)
 
 
 @blp.route("/teams")
@@ -40,7 +25,7 @@ class Teams(Resource):
     @blp.response(200, TeamListSchema)
     def get(self) -> Any:
         """List every team with its members' caseloads and free capacity."""
-        return {"items": [_shape(load) for load in team_admin.loads(self.session, self.settings.caseload_cap)]}
+        return {"items": team_admin.loads(self.session, self.settings.caseload_cap)}
 
     @requires(Permission.SET_UP_TEAMS)
     @blp.arguments(TeamCreateSchema)
@@ -73,27 +58,4 @@ class ChildSearch(Resource):
     @blp.response(200, ChildSearchResultSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Find children the service knows by name, date of birth or NHS number (never in the URL)."""
-        found = child_search.search(self.session, self.caller, **data)
-        return {
-            "items": [
-                {
-                    "child_id": f.child.id,
-                    "first_name": None if f.restricted else f.child.first_name,
-                    "last_name": None if f.restricted else f.child.last_name,
-                    "date_of_birth": None if f.restricted else f.child.date_of_birth,
-                    "score": round(f.score, 3),
-                    "band": f.band,
-                    "reasons": list(f.reasons),
-                    "restricted": f.restricted,
-                    "contacts": [
-                        {
-                            "id": f.contact_id,
-                            "reference": f.reference,
-                            "received_at": f.received_at,
-                            "outcome": f.outcome,
-                        }
-                    ],
-                }
-                for f in found
-            ]
-        }
+        return {"items": child_search.search(self.session, self.caller, **data)}

@@ -79,13 +79,10 @@ def access_history(session: Session, caller: Caller, contact_id: str) -> list[An
         if session.get(Contact, contact_id) is None:
             raise ContactNotFound(f"No contact {contact_id}.")
         rows = session.execute(
-            select(AuditEvent.at, AuditEvent.user_id, User.name, AuditEvent.role, AuditEvent.action)
+            select(AuditEvent.at, AuditEvent.user_id, User.name.label("user_name"), AuditEvent.role, AuditEvent.action)
             .outerjoin(User, User.id == AuditEvent.user_id)
             .where(AuditEvent.contact_id == contact_id)
             .order_by(AuditEvent.at.desc(), AuditEvent.id)
         ).all()
         record(session, caller, "contact.access_history", [contact_id])
-    return [
-        {"at": at, "user_id": user_id, "user_name": name, "role": role, "action": action}
-        for at, user_id, name, role, action in rows
-    ]
+    return list(rows)

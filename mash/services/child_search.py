@@ -33,6 +33,31 @@ class Found:
     outcome: str | None
     restricted: bool
 
+    @property
+    def child_id(self) -> str:
+        """Return the child record's id."""
+        return self.child.id
+
+    @property
+    def first_name(self) -> str | None:
+        """Return the child's first name, or None on a restricted contact."""
+        return None if self.restricted else self.child.first_name
+
+    @property
+    def last_name(self) -> str | None:
+        """Return the child's last name, or None on a restricted contact."""
+        return None if self.restricted else self.child.last_name
+
+    @property
+    def date_of_birth(self) -> date | None:
+        """Return the child's date of birth, or None on a restricted contact."""
+        return None if self.restricted else self.child.date_of_birth
+
+    @property
+    def contacts(self) -> list[Found]:
+        """Return the contacts the record came on: its own."""
+        return [self]
+
 
 def candidates(
     session: Session,

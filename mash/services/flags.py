@@ -25,12 +25,48 @@ RESOLVED = "resolved"
 
 
 @dataclass(frozen=True)
+class WithheldFlag:
+    """A flag of a restricted contact the reader has not opened: what it is and when, without its notes."""
+
+    id: str
+    contact_id: str
+    kind: str
+    status: str
+    raised_by: str
+    raised_at: datetime
+    resolved_by: str | None
+    resolved_at: datetime | None
+    note: None = None
+    events: tuple[FlagEvent, ...] = ()
+    restricted: bool = True
+
+    @classmethod
+    def of(cls, flag: Flag) -> WithheldFlag:
+        """Return what may be shown of the flag."""
+        return cls(
+            flag.id,
+            flag.contact_id,
+            flag.kind,
+            flag.status,
+            flag.raised_by,
+            flag.raised_at,
+            flag.resolved_by,
+            flag.resolved_at,
+        )
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of flags and the cursor for the next."""
 
     items: list[Flag]
     next_cursor: str | None
     withheld: frozenset[str] = frozenset()  # restricted contacts not opened: their flags come without their notes
+
+    @property
+    def shown(self) -> list[Flag | WithheldFlag]:
+        """Return the page's flags as the reader may see them: a withheld contact's without its notes."""
+        return [WithheldFlag.of(flag) if flag.contact_id in self.withheld else flag for flag in self.items]
 
 
 def _with_history() -> Select[Flag]:

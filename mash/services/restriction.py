@@ -20,6 +20,7 @@ from mash.problems import Conflict, ContactNotFound, Forbidden, InvalidFields
 from mash.services import audit, cursors
 from mash.services.callers import Caller, Permission
 from mash.services.contacts import lock_contact
+from mash.services.listing import ReadsThrough
 from mash.services.reports.period import period
 
 MAX_REASON = 2000
@@ -63,9 +64,10 @@ class Placed:
 
 
 @dataclass(frozen=True)
-class LogEntry:
-    """One line of the privacy officer's list, with the name of who acted."""
+class LogEntry(ReadsThrough):
+    """One line of the privacy officer's list, with the name of who acted; reads through to the event."""
 
+    _through = "event"
     event: PrivacyEvent
     user_name: str
 

@@ -14,6 +14,7 @@ from mash.db import read_only
 from mash.models import Team, TeamMember, User
 from mash.problems import Conflict, InvalidFields, NotFound
 from mash.services.callers import Caller, Permission
+from mash.services.listing import ReadsThrough
 
 KIND = re.compile(r"[a-z][a-z0-9_]{1,39}")
 
@@ -39,9 +40,10 @@ class MemberLoad:
 
 
 @dataclass(frozen=True)
-class TeamLoad:
-    """A team with its members' caseloads, its capacity and its free room."""
+class TeamLoad(ReadsThrough):
+    """A team with its members' caseloads, its capacity and its free room; reads through to the team."""
 
+    _through = "team"
     team: Team
     cap: int
     members: list[MemberLoad]
