@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from mash.services import organisations
 from mash.services.users import create_user
 from mash.settings import Settings
 from tests.identity_provider import IdentityProvider
+from tests.partners import Simulator
 
 
 class ServerLikeClient(FlaskClient):
@@ -126,15 +128,31 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, redis_url=None, secret_key="test", log_level="WARNING")
 
 
+@contextmanager
+def clean_app(settings: Settings, *, testing: bool = False) -> Iterator[Flask]:
+    """Build the application from these settings on a clean database; empty it again and close it afterwards."""
+    application = create_app(settings)
+    application.config["TESTING"] = testing
+    truncate_all(application)
+    try:
+        yield application
+    finally:
+        truncate_all(application)
+        application.extensions["mash.engine"].dispose()
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[[Settings], Flask]]:
+    """Build applications from settings, each on a clean database, emptied again and closed after the test."""
+    with ExitStack() as stack:
+        yield lambda settings: stack.enter_context(clean_app(settings))
+
+
 @pytest.fixture
 def app(settings: Settings) -> Iterator[Flask]:
     """The application on a clean database."""
-    application = create_app(settings)
-    application.config["TESTING"] = True
-    truncate_all(application)
-    yield application
-    truncate_all(application)
-    application.extensions["mash.engine"].dispose()
+    with clean_app(settings, testing=True) as application:
+        yield application
 
 
 @pytest.fixture
@@ -184,6 +202,12 @@ def manager(make_token: Callable[..., str]) -> dict[str, str]:
 
 
 @pytest.fixture
+def therapist(make_token: Callable[..., str]) -> dict[str, str]:
+    """Headers for the systemic family therapist."""
+    return {"Authorization": "Bearer " + make_token("therapist", name="Therapist")}
+
+
+@pytest.fixture
 def body() -> dict[str, Any]:
     """A fresh copy of the contract's example contact."""
     return copy.deepcopy(EXAMPLE_BODY)
@@ -199,6 +223,19 @@ def new_user(
         if held is None:
             organisations.add(session, organisation, agency)
     return create_user(session, name, role, organisation, agency, **extra)
+
+
+def sweep(app: Flask) -> int:
+    """Run the outbox sweep once, as the sweeper thread does; return how many items it sent."""
+    with app.app_context():
+        return int(app.extensions["mash.relay"].sweep())
+
+
+def refusals(app: Flask) -> list[tuple[str, str | None]]:
+    """Return the kind and client address of each security event, oldest first."""
+    with app.extensions["mash.engine"].connect() as conn:
+        rows = conn.execute(text("SELECT kind, client_address FROM security_events ORDER BY at")).all()
+    return [(row[0], row[1]) for row in rows]
 
 
 def count_rows(app: Flask, *tables: str) -> dict[str, int]:
@@ -236,6 +273,26 @@ def screener_factory() -> Any:
 def manager_factory() -> Any:
     """Make a manager's headers on a given app."""
     return _headers_factory("manager")
+
+
+@pytest.fixture
+def start_simulator() -> Iterator[Callable[..., Simulator]]:
+    """Start partner simulators on 127.0.0.1 (arguments as for create_simulator_app); stop them after the test."""
+    started: list[Simulator] = []
+
+    def start(**options: Any) -> Simulator:
+        started.append(Simulator(**options))
+        return started[-1]
+
+    yield start
+    for simulator in started:
+        simulator.stop()
+
+
+@pytest.fixture
+def simulator(start_simulator: Callable[..., Simulator]) -> Simulator:
+    """A partner simulator on 127.0.0.1, stopped after the test."""
+    return start_simulator()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ import socket
 import struct
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,30 +21,22 @@ import pytest
 import requests
 from flask import Flask
 from sqlalchemy import create_engine, text
-from werkzeug.serving import make_server
 
-from integrations.simulator.server import create_simulator_app
 from mash import migrations
 from mash.settings import PartnerSettings, Settings
 from tests.api.helpers import RED, contact
 from tests.conftest import EXAMPLE_BODY
-from tests.integrations.simulator.conftest import Simulator
-from tests.server import serving
+from tests.partners import Simulator
+from tests.server import free_port, serving
 
 MASH = str(Path(sys.executable).with_name("mash"))
 
 
 @pytest.fixture
-def slow_partners() -> Iterator[Simulator]:
+def slow_partners(simulator: Simulator) -> Simulator:
     """The partner simulator on 127.0.0.1, answering every agency after two seconds."""
-    server = make_server("127.0.0.1", 0, create_simulator_app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    simulator = Simulator(f"http://127.0.0.1:{server.server_port}")
     simulator.control(mode="slow", delay=2.0)
-    yield simulator
-    server.shutdown()
-    server.server_close()
+    return simulator
 
 
 def _until(check: Callable[[], bool], seconds: float) -> bool:
@@ -103,11 +94,6 @@ def _answers(port: int) -> bool:
         return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
     except requests.ConnectionError:
         return False
-
-
-def _free_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        return int(probe.getsockname()[1])
 
 
 def _post_then_reset(base: str, path: str, headers: dict[str, str], body: bytes) -> bytes:
@@ -176,7 +162,7 @@ def test_a_contact_whose_process_died_before_screening_is_screened_when_it_start
     headers = {"Authorization": "Bearer " + created.stdout.splitlines()[-1]}
     body: dict[str, Any] = copy.deepcopy(EXAMPLE_BODY)
     engine = create_engine(database_url)
-    port = _free_port()
+    port = free_port()
 
     def status() -> str:
         with engine.connect() as conn:

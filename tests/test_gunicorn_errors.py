@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,20 +12,15 @@ from pathlib import Path
 import requests
 
 from mash.settings import Settings
+from tests.server import free_port
 from tests.test_serving import raw_request
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_gunicorn_answers_headers_too_large_as_a_431_problem(settings: Settings, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update(
         DATABASE_URL=settings.database_url,

@@ -7,15 +7,12 @@ from dataclasses import replace
 
 import pytest
 
-from mash.app import create_app
 from mash.settings import Settings
-from tests.conftest import EXAMPLE_BODY, new_user, truncate_all
+from tests.conftest import EXAMPLE_BODY, clean_app, new_user
 
 
 def test_request_logs_carry_no_personal_data(settings: Settings, capfd: pytest.CaptureFixture[str]) -> None:
-    app = create_app(replace(settings, log_level="INFO"))
-    truncate_all(app)
-    try:
+    with clean_app(replace(settings, log_level="INFO")) as app:
         client = app.test_client()
         tokens = {
             role: new_user(app.extensions["mash.sessionmaker"](), role, role, org, agency)[1]
@@ -31,9 +28,6 @@ def test_request_logs_carry_no_personal_data(settings: Settings, capfd: pytest.C
         client.get(response.headers["Location"], headers=staff)
         client.get("/api/v1/contacts?status=received&cursor=bad", headers=staff)
         logged = capfd.readouterr().err
-    finally:
-        truncate_all(app)
-        app.extensions["mash.engine"].dispose()
     assert '"endpoint": "/api/v1/contacts"' in logged
     assert '"status": 201' in logged
     for personal in ("Amira", "Khan", "2019-04-02", "9434765919", "Acre Lane", "SW2 5SG", "jane.smith", "cursor=bad"):

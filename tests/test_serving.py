@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import requests
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from mash.app import create_app
 from mash.serving import QuietRequestHandler
 from mash.settings import Settings
-from tests.conftest import EXAMPLE_BODY, truncate_all
+from tests.conftest import EXAMPLE_BODY
 
 
 @pytest.fixture
@@ -39,9 +38,10 @@ def raw_request(port: int, request: bytes) -> tuple[str, dict[str, str], bytes]:
     return status, {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}, body
 
 
-def test_a_chunked_body_past_the_limit_is_refused_not_cut(settings: Settings, partner_factory) -> None:
-    app = create_app(settings.with_overrides(max_body_bytes=4096))
-    truncate_all(app)
+def test_a_chunked_body_past_the_limit_is_refused_not_cut(
+    settings: Settings, partner_factory, make_app: Callable[[Settings], Flask]
+) -> None:
+    app = make_app(settings.with_overrides(max_body_bytes=4096))
     running = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
     thread = threading.Thread(target=running.serve_forever, daemon=True)
     thread.start()
@@ -60,8 +60,6 @@ def test_a_chunked_body_past_the_limit_is_refused_not_cut(settings: Settings, pa
     finally:
         running.shutdown()
         thread.join(timeout=5)
-        truncate_all(app)
-        app.extensions["mash.engine"].dispose()
 
 
 def test_no_product_or_version_in_the_server_header(server: BaseWSGIServer) -> None:

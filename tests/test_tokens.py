@@ -9,10 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from mash.app import create_app
 from mash.settings import Settings
 from tests.cli import mash_on
-from tests.conftest import truncate_all
+from tests.conftest import clean_app, refusals
 
 QUEUE = "/api/v1/queue"
 
@@ -26,14 +25,6 @@ def _one(app: Flask, sql: str, **params: str) -> object:
         return conn.execute(text(sql), params).scalar_one()
 
 
-def _refusals(app: Flask) -> list[tuple[str, str | None]]:
-    with app.extensions["mash.engine"].connect() as conn:
-        return [
-            (row[0], row[1])
-            for row in conn.execute(text("SELECT kind, client_address FROM security_events ORDER BY at")).all()
-        ]
-
-
 def test_an_expired_token_is_refused_at_once_and_recorded(
     client: FlaskClient, app: Flask, make_token: Callable[..., str]
 ) -> None:
@@ -44,25 +35,22 @@ def test_an_expired_token_is_refused_at_once_and_recorded(
     refused = client.get(QUEUE, headers=_bearer(token))
     assert refused.status_code == 401
     assert refused.mimetype == "application/problem+json"
-    assert _refusals(app) == [("token.refused", "127.0.0.1")]
+    assert refusals(app) == [("token.refused", "127.0.0.1")]
 
 
 def test_bad_tokens_are_each_recorded_with_the_client_address(client: FlaskClient, app: Flask) -> None:
     for n in range(3):
         assert client.get(QUEUE, headers=_bearer(f"mash_not-a-token-{n}")).status_code == 401
-    assert _refusals(app) == [("token.refused", "127.0.0.1")] * 3
+    assert refusals(app) == [("token.refused", "127.0.0.1")] * 3
     assert "not-a-token" not in str(_one(app, "SELECT COUNT(*) FROM security_events WHERE request_id IS NOT NULL"))
 
 
 def test_the_client_address_comes_from_the_configured_number_of_proxies(settings: Settings) -> None:
     forwarded = {"X-Forwarded-For": "198.51.100.7, 203.0.113.9", **_bearer("mash_wrong")}
     for proxies, expected in ((0, "127.0.0.1"), (1, "203.0.113.9"), (2, "198.51.100.7")):
-        app = create_app(settings.with_overrides(proxy_count=proxies))
-        truncate_all(app)
-        assert app.test_client().get(QUEUE, headers=forwarded).status_code == 401
-        assert _refusals(app) == [("token.refused", expected)], proxies
-        truncate_all(app)
-        app.extensions["mash.engine"].dispose()
+        with clean_app(settings.with_overrides(proxy_count=proxies)) as app:
+            assert app.test_client().get(QUEUE, headers=forwarded).status_code == 401
+            assert refusals(app) == [("token.refused", expected)], proxies
 
 
 def test_a_tokens_last_use_is_recorded(client: FlaskClient, app: Flask, make_token: Callable[..., str]) -> None:

@@ -17,11 +17,10 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 from sqlalchemy import text
 
-from mash.app import create_app
 from mash.identity_settings import OAuthSettings
 from mash.settings import Settings
 from tests.api.helpers import GREEN, URL, contact, post_contact
-from tests.conftest import new_user, truncate_all
+from tests.conftest import clean_app, new_user, refusals
 from tests.identity_provider import AUDIENCE, IdentityProvider
 
 CLIENT = "met-police-case-system"
@@ -32,14 +31,8 @@ def _trusting(settings: Settings, provider: IdentityProvider, **oauth: Any) -> I
     """Build the application trusting the provider's access tokens (keys found through discovery unless `oauth` names
     a JWKS URL), on a clean database."""
     chosen = OAuthSettings(**{"issuer": provider.issuer, "audience": AUDIENCE, **oauth})
-    application = create_app(settings.with_overrides(oauth=chosen))
-    application.config["TESTING"] = True
-    truncate_all(application)
-    try:
+    with clean_app(settings.with_overrides(oauth=chosen), testing=True) as application:
         yield application
-    finally:
-        truncate_all(application)
-        application.extensions["mash.engine"].dispose()
 
 
 def _register(app: Flask, provider: IdentityProvider) -> str:
@@ -90,12 +83,6 @@ def _client_credentials(provider: IdentityProvider, client_id: str, secret: str)
     return token
 
 
-def _refusals(app: Flask) -> list[tuple[str, str | None]]:
-    with app.extensions["mash.engine"].connect() as conn:
-        rows = conn.execute(text("SELECT kind, client_address FROM security_events ORDER BY at")).all()
-    return [(row[0], row[1]) for row in rows]
-
-
 def test_a_partner_system_posts_a_contact_and_lists_only_its_organisations(
     oauth_client: FlaskClient,
     oauth_app: Flask,
@@ -117,7 +104,7 @@ def test_a_partner_system_posts_a_contact_and_lists_only_its_organisations(
     staff = _account(oauth_app, "screener")
     referrer = oauth_client.get(f"{URL}/{made}", headers=staff).get_json()["referrer"]
     assert (referrer["organisation"], referrer["agency_type"]) == ("Metropolitan Police", "police")
-    assert _refusals(oauth_app) == []
+    assert refusals(oauth_app) == []
 
 
 def _forged_key_token(claims: dict[str, Any]) -> str:
@@ -177,7 +164,7 @@ def test_a_bad_access_token_is_refused_and_recorded(
         assert refused.status_code == 401
         assert refused.mimetype == "application/problem+json"
         assert refused.headers["WWW-Authenticate"] == 'Bearer realm="mash"'
-        assert _refusals(app) == [("access_token.refused", "127.0.0.1")]
+        assert refusals(app) == [("access_token.refused", "127.0.0.1")]
         logged = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
     assert [line["reason"] for line in logged if line["event"] == "access_token_refused"] == [reason]
 
@@ -190,7 +177,7 @@ def test_a_deactivated_partner_systems_tokens_are_refused_at_once(
     with oauth_app.extensions["mash.engine"].begin() as conn:
         conn.execute(text("UPDATE users SET active = false WHERE oauth_client_id = :c"), {"c": CLIENT})
     assert oauth_client.get(URL, headers=headers).status_code == 401
-    assert _refusals(oauth_app) == [("access_token.refused", "127.0.0.1")]
+    assert refusals(oauth_app) == [("access_token.refused", "127.0.0.1")]
 
 
 def test_the_keys_are_fetched_again_when_the_provider_rotates_its_key(
@@ -235,7 +222,7 @@ def test_without_the_providers_keys_every_access_token_is_refused(
         token = _client_credentials(identity_provider, CLIENT, _register(app, identity_provider))
         capfd.readouterr()
         assert app.test_client().get(URL, headers=_bearer(token)).status_code == 401
-        assert _refusals(app) == [("access_token.refused", "127.0.0.1")]
+        assert refusals(app) == [("access_token.refused", "127.0.0.1")]
         logged = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
     assert [line["event"] for line in logged if "error_type" in line] == ["signing_keys_unavailable"]
     assert [line["reason"] for line in logged if line["event"] == "access_token_refused"] == ["keys_unavailable"]
@@ -252,4 +239,4 @@ def test_without_an_issuer_an_access_token_is_just_an_unknown_token(
     identity_provider.add_client(CLIENT, "Metropolitan Police", "police")
     refused = client.get(URL, headers=_bearer(identity_provider.sign(identity_provider.access_claims(CLIENT))))
     assert refused.status_code == 401
-    assert _refusals(app) == [("token.refused", "127.0.0.1")]
+    assert refusals(app) == [("token.refused", "127.0.0.1")]

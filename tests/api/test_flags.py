@@ -40,12 +40,6 @@ def raise_flag(client: FlaskClient, headers: dict[str, str], contact_id: str, no
 
 
 @pytest.fixture
-def therapist(make_token: Callable[..., str]) -> dict[str, str]:
-    """Headers for the systemic family therapist."""
-    return {"Authorization": "Bearer " + make_token("therapist", name="Therapist")}
-
-
-@pytest.fixture
 def admin(make_token: Callable[..., str]) -> dict[str, str]:
     """Headers for an administrator."""
     return {"Authorization": "Bearer " + make_token("admin", name="Admin")}

@@ -15,6 +15,7 @@ from mash.screening.rulebook import DEFAULT_RULEBOOK
 from mash.services import outbox
 from mash.settings import Settings
 from tests.api.helpers import GREEN, contact, post_contact, post_json
+from tests.conftest import sweep
 
 
 @pytest.fixture
@@ -29,11 +30,6 @@ def rulebook(tmp_path: Path) -> Path:
 def settings(settings: Settings, rulebook: Path) -> Settings:
     """The embedded default with the broken rulebook, three attempts per job and no wait before the sweep retries."""
     return replace(settings, rulebook_path=str(rulebook), job_retries=2, screening_retry_after_seconds=0)
-
-
-def sweep(app: Flask) -> int:
-    with app.app_context():
-        return int(app.extensions["mash.relay"].sweep())
 
 
 def status(client: FlaskClient, screener: dict[str, str], contact_id: str) -> str:

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from mash.app import create_app
 from mash.settings import Settings
-from tests.conftest import truncate_all
+from tests.conftest import clean_app
 
 
 def test_healthz_and_readyz_need_no_token(client: FlaskClient) -> None:
@@ -37,18 +37,14 @@ def test_metrics_need_a_manager_or_admin(client: FlaskClient, screener, manager)
 
 def test_metrics_answer_the_scraper_token_from_the_settings(settings: Settings, manager_factory) -> None:
     token = "s" * 40
-    app = create_app(replace(settings, metrics_token=token))
-    client = app.test_client()
-    try:
+    with clean_app(replace(settings, metrics_token=token)) as app:
+        client = app.test_client()
         scraped = client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
         assert scraped.status_code == 200 and "mash_outbox_pending" in scraped.get_data(as_text=True)
         assert client.get("/metrics", headers={"Authorization": f"Bearer {'x' * 40}"}).status_code == 401
         assert client.get("/metrics").status_code == 401
         assert client.get("/metrics", headers=manager_factory(app)).status_code == 200
         assert client.get("/api/v1/queue", headers={"Authorization": f"Bearer {token}"}).status_code == 401
-    finally:
-        truncate_all(app)
-        app.extensions["mash.engine"].dispose()
 
 
 def test_openapi_document_describes_the_contract(client: FlaskClient) -> None:

@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 
-from mash.app import create_app
 from mash.limits import storage_uri
 from mash.settings import SettingError, Settings
-from tests.conftest import truncate_all
 
 QUEUE = "/api/v1/queue"
 
 
 @pytest.fixture
-def limited(settings: Settings) -> Iterator[Callable[..., Flask]]:
-    made: list[Flask] = []
-
-    def make(**overrides: str) -> Flask:
-        app = create_app(settings.with_overrides(**overrides))
-        truncate_all(app)
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        truncate_all(app)
-        app.extensions["mash.engine"].dispose()
+def limited(settings: Settings, make_app: Callable[[Settings], Flask]) -> Callable[..., Flask]:
+    return lambda **overrides: make_app(settings.with_overrides(**overrides))
 
 
 def _token(app: Flask, make_token_on: Callable[[Flask], dict[str, str]]) -> dict[str, str]:

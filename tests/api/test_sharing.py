@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,26 +13,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
-from werkzeug.serving import make_server
 
-from integrations.simulator.server import create_simulator_app
 from mash.screening.clock import WorkingCalendar
 from mash.services import screening, sharing
 from mash.services.sharing import SCREENING_LEGAL_BASIS, SCREENING_WITHOUT_CONSENT
 from mash.settings import PartnerSettings, Settings
 from tests.conftest import EXAMPLE_BODY, count_rows
-from tests.integrations.simulator.conftest import Simulator
+from tests.factories import AMIRA
+from tests.partners import Simulator, answered_by
 
 CONTACTS = "/api/v1/contacts"
-AMIRA = {
-    "first_name": "Amira",
-    "last_name": "Rahman",
-    "date_of_birth": "2019-04-02",
-    "gender": "female",
-    "nhs_number": "9990010005",
-    "address": {"line_1": "14 Larkspur Road", "town": "London", "postcode": "SW2 5QT"},
-    "school_or_setting": "Oakfield Primary School",
-}
 CHECKS = {
     "agencies": ["police", "health", "education"],
     "purpose": "Decide whether Amira needs a strategy discussion",
@@ -42,29 +31,10 @@ CHECKS = {
 
 
 @pytest.fixture
-def simulator() -> Iterator[Simulator]:
-    """The partner simulator on 127.0.0.1, polled often so that it stops at once."""
-    server = make_server("127.0.0.1", 0, create_simulator_app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    yield Simulator(f"http://127.0.0.1:{server.server_port}")
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
 def settings(settings: Settings, simulator: Simulator) -> Settings:
     """The embedded default, with every partner agency answering from the simulator (a timeout a loaded machine's
     answer fits in, and that the slow simulator's delay is well over)."""
-    partner = PartnerSettings(simulator.url, "test-token")
-    return replace(
-        settings,
-        police=partner,
-        health=partner,
-        education=partner,
-        partner_timeout_seconds=2.0,
-        screening_retry_after_seconds=0,
-    )
+    return answered_by(settings, simulator, partner_timeout_seconds=2.0, screening_retry_after_seconds=0)
 
 
 def contact_body(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -27,11 +26,6 @@ def _baby_contact(summary: str) -> dict[str, Any]:
     body["concerns"]["strengths"] = None
     body["concerns"]["needs"] = None
     return body
-
-
-@pytest.fixture
-def therapist(make_token) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token('therapist')}"}
 
 
 def _recommendation(client: FlaskClient, headers: dict[str, str], contact_id: str) -> dict[str, Any]:

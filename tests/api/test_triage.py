@@ -29,11 +29,6 @@ def screener_b(make_token: Any) -> dict[str, str]:
     return _staff(make_token, "screener", "Second Screener")
 
 
-@pytest.fixture
-def therapist(make_token: Any) -> dict[str, str]:
-    return _staff(make_token, "therapist", "Therapist")
-
-
 def decide(client: FlaskClient, headers: dict[str, str], contact_id: str, **body: Any) -> Any:
     data = {"outcome": "assessment", "rag": "amber", "rationale": "Needs a s17 assessment.", **body}
     return post_json(client, f"/api/v1/contacts/{contact_id}/decision", headers, data)

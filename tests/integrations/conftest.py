@@ -24,23 +24,24 @@ class FakeClock:
         self.now += seconds
 
 
-@pytest.fixture(scope="session")
-def make_httpserver() -> Iterator[HTTPServer]:
+def _serving() -> Iterator[HTTPServer]:
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     yield server
     server.clear()
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def make_httpserver() -> Iterator[HTTPServer]:
+    """The HTTP server pytest-httpserver's `httpserver` uses, on 127.0.0.1 for the whole session."""
+    yield from _serving()
 
 
 @pytest.fixture
 def lone_httpserver() -> Iterator[HTTPServer]:
     """A server of its own, for tests whose slow handlers outlive them and would log into the next test."""
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
+    yield from _serving()
 
 
 def slow(seconds: float, body: str = "{}") -> Callable[[Request], Response]:

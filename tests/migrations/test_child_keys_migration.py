@@ -11,7 +11,6 @@ from sqlalchemy import create_engine, inspect, text
 from mash import migrations
 from mash.matching import stored_keys
 from mash.migrations import alembic_config
-from tests.migrations.test_migrations import scratch_database  # noqa: F401 (the fixture this test uses)
 
 NOW = "2026-11-30 09:00:00+00:00"
 CHILDREN = [  # id, first name, last name, date of birth, postcode, surname and year as 0005 to 0017 stored it
@@ -37,7 +36,7 @@ def _expected() -> dict[str, set[str]]:
     }
 
 
-def test_children_held_get_their_keys_and_the_column_comes_back_going_down(scratch_database: str) -> None:  # noqa: F811
+def test_children_held_get_their_keys_and_the_column_comes_back_going_down(scratch_database: str) -> None:
     engine = create_engine(scratch_database)
     try:
         migrations.upgrade(scratch_database, "0017")

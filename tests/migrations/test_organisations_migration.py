@@ -8,7 +8,6 @@ from sqlalchemy import create_engine, inspect, text
 
 from mash import migrations
 from mash.migrations import alembic_config
-from tests.migrations.test_migrations import scratch_database  # noqa: F401 (the fixture this test uses)
 
 NOW = "2026-11-30 09:00:00+00:00"
 ACCOUNTS = [  # id, role, organisation, agency type
@@ -31,7 +30,7 @@ def _organisation_of(conn: object, table: str, row_id: str) -> tuple[str, str | 
     ).one()
 
 
-def test_organisations_are_made_from_the_names_held_and_go_down_again(scratch_database: str) -> None:  # noqa: F811
+def test_organisations_are_made_from_the_names_held_and_go_down_again(scratch_database: str) -> None:
     config = alembic_config(scratch_database)
     engine = create_engine(scratch_database)
     try:

@@ -8,10 +8,9 @@ from sqlalchemy import create_engine, inspect, text
 
 from mash import migrations
 from mash.migrations import alembic_config
-from tests.migrations.test_migrations import scratch_database  # noqa: F401 (the fixture this test uses)
 
 
-def test_restricted_records_go_down_to_0014_and_up_keeping_the_contacts(scratch_database: str) -> None:  # noqa: F811
+def test_restricted_records_go_down_to_0014_and_up_keeping_the_contacts(scratch_database: str) -> None:
     config = alembic_config(scratch_database)
     engine = create_engine(scratch_database)
     now = "2026-11-30 09:00:00+00:00"

@@ -7,12 +7,11 @@ from sqlalchemy import create_engine, inspect
 
 from mash import migrations
 from mash.migrations import alembic_config
-from tests.migrations.test_migrations import scratch_database  # noqa: F401 (the fixture this test uses)
 
 RETENTION_TABLES = {"legal_holds", "retention_reviews", "retention_review_items"}
 
 
-def test_the_retention_migration_goes_down_to_0013_and_up_again(scratch_database: str) -> None:  # noqa: F811
+def test_the_retention_migration_goes_down_to_0013_and_up_again(scratch_database: str) -> None:
     engine = create_engine(scratch_database)
     try:
         migrations.upgrade(scratch_database, "0014")

@@ -18,11 +18,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mash.app import create_app
 from mash.services.reports.synthetic import Generated, SyntheticContact, generate
 from mash.services.users import create_user
 from mash.settings import Settings
-from tests.conftest import truncate_all
+from tests.conftest import clean_app
 from tests.reports.liia import cleaning_errors, columns
 
 LONDON = ZoneInfo("Europe/London")
@@ -36,15 +35,12 @@ Expected = Counter[tuple[str, ...]]
 def year(database_url: str) -> Iterator[tuple[Flask, Generated, dict[str, str]]]:
     """A generated year from April 2025 at 1,200 contacts a month, and a manager's headers."""
     settings = Settings(database_url=database_url, redis_url=None, secret_key="test", log_level="WARNING")
-    app = create_app(settings)
-    truncate_all(app)
-    session = app.extensions["mash.sessionmaker"]()
-    generated = generate(session, date(2025, 4, 1), months=12, per_month=1200)
-    _, token = create_user(session, "Manager", "manager", None, None)
-    session.close()
-    yield app, generated, {"Authorization": f"Bearer {token}"}
-    truncate_all(app)
-    app.extensions["mash.engine"].dispose()
+    with clean_app(settings) as app:
+        session = app.extensions["mash.sessionmaker"]()
+        generated = generate(session, date(2025, 4, 1), months=12, per_month=1200)
+        _, token = create_user(session, "Manager", "manager", None, None)
+        session.close()
+        yield app, generated, {"Authorization": f"Bearer {token}"}
 
 
 def local(moment: datetime) -> date:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import copy
-import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,30 +11,20 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from integrations import PartnerUnavailable
-from integrations.simulator.server import create_simulator_app
 from mash.models import OutboxItem, SharingRecord
 from mash.problems import InvalidFields
 from mash.services import contacts, partner_checks, sharing
 from mash.services.callers import Caller
 from mash.services.sharing.checking import PERMANENT_ERRORS
 from mash.services.sharing.shares import failure_summary
-from mash.settings import PartnerSettings, Settings
+from mash.settings import Settings
 from schemas.contacts import ContactCreateSchema
 from tests.conftest import EXAMPLE_BODY, new_user
-from tests.integrations.simulator.conftest import Simulator
+from tests.factories import AMIRA
+from tests.partners import Simulator, answered_by
 
-AMIRA = {
-    "first_name": "Amira",
-    "last_name": "Rahman",
-    "date_of_birth": "2019-04-02",
-    "gender": "female",
-    "nhs_number": "9990010005",
-    "address": {"line_1": "14 Larkspur Road", "town": "London", "postcode": "SW2 5QT"},
-    "school_or_setting": "Oakfield Primary School",
-}
 UNBORN = {"expected_date_of_delivery": "2027-03-01", "gender": "unknown"}
 
 
@@ -54,25 +42,11 @@ class Clock:
 
 
 @pytest.fixture
-def simulator() -> Iterator[Simulator]:
-    """The partner simulator on 127.0.0.1, polled often so that it stops at once."""
-    server = make_server("127.0.0.1", 0, create_simulator_app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    yield Simulator(f"http://127.0.0.1:{server.server_port}")
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
 def settings(settings: Settings, simulator: Simulator) -> Settings:
     """Every partner agency answering from the simulator; the breaker opens after two failures for 30 s."""
-    partner = PartnerSettings(simulator.url, "test-token")
-    return replace(
+    return answered_by(
         settings,
-        police=partner,
-        health=partner,
-        education=partner,
+        simulator,
         partner_timeout_seconds=0.5,
         partner_breaker_failures=2,
         partner_breaker_reset_seconds=30,

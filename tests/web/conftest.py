@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, sync_playwright
 
-from mash.app import create_app
 from mash.services import accounts
 from mash.settings import Settings
-from tests.conftest import new_user, truncate_all
+from tests.conftest import clean_app, new_user
 from tests.server import serving
 from tests.web.browser import launch_options
 
@@ -82,6 +82,11 @@ def post_form(client: FlaskClient, path: str, data: dict[str, object], token_fro
     return client.post(path, data={**data, "csrf_token": csrf_token(client, token_from)})
 
 
+def submit(client: FlaskClient, path: str, data: dict[str, Any], page: str) -> Any:
+    """Post a form with the CSRF token read from `page`, and follow where it leads."""
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, page)}, follow_redirects=True)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's chromium under Playwright, for the whole test run."""
@@ -94,9 +99,5 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def live(settings: Settings) -> Iterator[tuple[Flask, str]]:
     """The app over real HTTP on 127.0.0.1 (plain HTTP, so the session cookie is not marked Secure)."""
-    application = create_app(settings.with_overrides(secure_cookies=False))
-    truncate_all(application)
-    with serving(application) as base:
+    with clean_app(settings.with_overrides(secure_cookies=False)) as application, serving(application) as base:
         yield application, base
-    truncate_all(application)
-    application.extensions["mash.engine"].dispose()

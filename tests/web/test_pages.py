@@ -14,11 +14,7 @@ from sqlalchemy import event, text
 from mash.services import organisations
 from tests.api.helpers import AMBER, GREEN, RED, child, contact, post_contact, post_json
 from tests.conftest import count_rows
-from tests.web.conftest import Person, csrf_token, sign_in
-
-
-def _post(client: FlaskClient, path: str, data: dict[str, Any], page: str) -> Any:
-    return client.post(path, data={**data, "csrf_token": csrf_token(client, page)}, follow_redirects=True)
+from tests.web.conftest import Person, csrf_token, sign_in, submit
 
 
 def _reference(app: Flask, contact_id: str) -> str:
@@ -37,7 +33,7 @@ def _audit(app: Flask, contact_id: str) -> list[str]:
 def _decide(client: FlaskClient, reference: str, **answers: str) -> Any:
     page = f"/contacts/{reference}/decision"
     data = {"outcome-0": "assessment", "rag": "red", "rationale": "Seen the history.", **answers}
-    return _post(client, page, data, page)
+    return submit(client, page, data, page)
 
 
 def test_the_queue_shows_red_first_with_words_for_rag_and_time(
@@ -87,7 +83,7 @@ def test_a_screener_claims_and_decides_with_an_override(app: Flask, client: Flas
     red = post_contact(client, police.headers, contact("R", **RED))
     reference = _reference(app, red)
     sign_in(client, person("screener"))
-    claimed = _post(client, f"/contacts/{reference}/claim", {}, f"/contacts/{reference}")
+    claimed = submit(client, f"/contacts/{reference}/claim", {}, f"/contacts/{reference}")
     assert "You have claimed" in claimed.get_data(as_text=True)
     asks = _decide(client, reference, **{"outcome-0": "early_help", "rag": "amber"})
     assert "say why you are overriding it" in asks.get_data(as_text=True)
@@ -115,7 +111,7 @@ def test_a_second_screener_cannot_decide_a_claimed_contact(app: Flask, person) -
     reference = _reference(app, red)
     sign_in(first, person("screener", "First Screener"))
     sign_in(second, person("screener", "Second Screener"))
-    _post(first, f"/contacts/{reference}/claim", {}, f"/contacts/{reference}")
+    submit(first, f"/contacts/{reference}/claim", {}, f"/contacts/{reference}")
     assert "Claimed by First Screener" in second.get(f"/contacts/{reference}").get_data(as_text=True)
     refused = _decide(second, reference, **{"outcome-0": "strategy_discussion", "step": "record"})
     assert "Held by First Screener" in refused.get_data(as_text=True)
@@ -145,11 +141,11 @@ def test_a_manager_signs_off_but_not_their_own_decision(app: Flask, client: Flas
     first, second = _reference(app, ids[0]), _reference(app, ids[1])
     assert listing.index(first) < listing.index(second) and "Below recommendation" in listing
     assert "your decision" in listing
-    done = _post(client, f"/contacts/{first}/oversight", {"agree": "yes"}, f"/contacts/{first}/oversight")
+    done = submit(client, f"/contacts/{first}/oversight", {"agree": "yes"}, f"/contacts/{first}/oversight")
     assert f"{first} signed off and closed" in done.get_data(as_text=True)
-    refused = _post(client, f"/contacts/{second}/oversight", {"agree": "yes"}, f"/contacts/{second}/oversight")
+    refused = submit(client, f"/contacts/{second}/oversight", {"agree": "yes"}, f"/contacts/{second}/oversight")
     assert "another manager must sign it off" in refused.get_data(as_text=True)
-    disagree = _post(client, f"/contacts/{second}/oversight", {"agree": "no"}, f"/contacts/{second}/oversight")
+    disagree = submit(client, f"/contacts/{second}/oversight", {"agree": "no"}, f"/contacts/{second}/oversight")
     assert "Enter a comment saying why you disagree" in disagree.get_data(as_text=True)
 
 
@@ -157,7 +153,7 @@ def test_the_therapist_flags_and_records_a_consultation(app: Flask, client: Flas
     police = person("partner", "PC Smith", "Metropolitan Police", "police")
     reference = _reference(app, post_contact(client, police.headers, contact("R", **RED)))
     sign_in(client, person("therapist"))
-    _post(client, f"/contacts/{reference}/flag", {"flag_note": "Third contact this year."}, f"/contacts/{reference}")
+    submit(client, f"/contacts/{reference}/flag", {"flag_note": "Third contact this year."}, f"/contacts/{reference}")
     worklist = client.get("/flags").get_data(as_text=True)
     flag_path = re.search(r'href="(/flags/[^"]+)"', worklist).group(1)  # type: ignore[union-attr]
     assert "Due" in worklist
@@ -170,23 +166,23 @@ def test_the_therapist_flags_and_records_a_consultation(app: Flask, client: Flas
         "hypotheses": "Stress of the move.",
         "agreed": "Offer family network meeting.",
     }
-    page = _post(client, flag_path, data, flag_path).get_data(as_text=True)
+    page = submit(client, flag_path, data, flag_path).get_data(as_text=True)
     assert "Consultation recorded" in page and "Offer family network meeting." in page
     assert "Stress of the move." in page
 
 
 def test_an_administrator_creates_a_team_and_a_user_who_signs_in(client: FlaskClient, person) -> None:
     sign_in(client, person("admin"))
-    made = _post(client, "/admin/teams", {"name": "Family Help East", "kind": "early_help"}, "/admin/teams")
+    made = submit(client, "/admin/teams", {"name": "Family Help East", "kind": "early_help"}, "/admin/teams")
     assert "Team Family Help East created" in made.get_data(as_text=True)
-    bad = _post(
+    bad = submit(
         client,
         "/admin/users",
         {"name": "New Screener", "email": "new@council.example", "role": "screener", "password": "short"},
         "/admin/users",
     )
     assert 'href="#password"' in bad.get_data(as_text=True)
-    created = _post(
+    created = submit(
         client,
         "/admin/users",
         {"name": "New Screener", "email": "new@council.example", "role": "screener", "password": "river otter lantern"},
@@ -223,7 +219,7 @@ def test_teams_api_and_allocation_change_caseloads(app: Flask, client: FlaskClie
     )
     reference = _reference(app, cid)
     sign_in(client, manager)
-    _post(client, "/teams/allocate", {"reference": reference, "member_id": member_id}, "/teams")
+    submit(client, "/teams/allocate", {"reference": reference, "member_id": member_id}, "/teams")
     caseload = client.get("/api/v1/teams", headers=manager.headers).get_json()["items"][0]["caseload"]
     assert caseload == 2
 
@@ -232,10 +228,10 @@ def test_teams_api_and_allocation_change_caseloads(app: Flask, client: FlaskClie
         return {member["name"]: member["caseload"] for member in team["members"]}
 
     assert held() == {"Worker One": 2, "Worker Two": 0}
-    moved = _post(client, "/teams/allocate", {"reference": reference, "member_id": members["Worker Two"]}, "/teams")
+    moved = submit(client, "/teams/allocate", {"reference": reference, "member_id": members["Worker Two"]}, "/teams")
     assert f"{reference} allocated" in moved.get_data(as_text=True)
     assert held() == {"Worker One": 0, "Worker Two": 2}
-    _post(client, f"/teams/close/{reference}", {}, "/teams")
+    submit(client, f"/teams/close/{reference}", {}, "/teams")
     assert client.get("/api/v1/teams", headers=manager.headers).get_json()["items"][0]["caseload"] == 0
 
 
@@ -248,14 +244,14 @@ def test_child_search_is_a_post_and_finds_earlier_contacts(app: Flask, client: F
     )
     assert found.status_code == 200 and found.get_json()["items"][0]["contacts"][0]["id"] == cid
     sign_in(client, screener)
-    page = _post(
+    page = submit(
         client,
         "/children/search",
         {"last_name": "Khan", "dob-day": "2", "dob-month": "4", "dob-year": "2019"},
         "/children/search",
     ).get_data(as_text=True)
     assert _reference(app, cid) in page
-    empty = _post(client, "/children/search", {}, "/children/search").get_data(as_text=True)
+    empty = submit(client, "/children/search", {}, "/children/search").get_data(as_text=True)
     assert "Enter a name, a date of birth or an NHS number" in empty
 
 
@@ -294,11 +290,11 @@ def test_notes_and_consent_after_arrival_are_audited_and_consent_rescreens(
     reference = _reference(app, cid)
     sign_in(client, person("screener"))
     page = f"/contacts/{reference}"
-    missing = _post(client, f"{page}/notes", {"text": "  "}, page).get_data(as_text=True)
+    missing = submit(client, f"{page}/notes", {"text": "  "}, page).get_data(as_text=True)
     assert 'href="#text"' in missing and "Enter the note" in missing
-    noted = _post(client, f"{page}/notes", {"text": "Spoke to the school: attendance 82%."}, page)
+    noted = submit(client, f"{page}/notes", {"text": "Spoke to the school: attendance 82%."}, page)
     assert "Spoke to the school: attendance 82%." in noted.get_data(as_text=True)
-    given = _post(client, f"{page}/consent", {"status": "given", "detail": "Mother, by phone"}, page)
+    given = submit(client, f"{page}/consent", {"status": "given", "detail": "Mother, by phone"}, page)
     assert "Consent recorded" in given.get_data(as_text=True)
     with app.extensions["mash.engine"].connect() as conn:
         consent = conn.execute(text("SELECT consent_status FROM contacts WHERE id = :id"), {"id": cid}).scalar()
@@ -319,9 +315,9 @@ def test_a_manager_reopens_a_closed_contact_with_a_reason(app: Flask, client: Fl
     reference = _reference(app, cid)
     sign_in(client, manager)
     page = f"/contacts/{reference}"
-    refused = _post(client, f"{page}/reopen", {"reason": ""}, page).get_data(as_text=True)
+    refused = submit(client, f"{page}/reopen", {"reason": ""}, page).get_data(as_text=True)
     assert "Enter why the contact is being reopened" in refused
-    reopened = _post(client, f"{page}/reopen", {"reason": "New police report today."}, page).get_data(as_text=True)
+    reopened = submit(client, f"{page}/reopen", {"reason": "New police report today."}, page).get_data(as_text=True)
     assert "Contact reopened for a new decision" in reopened and "New police report today." in reopened
     assert client.get("/api/v1/contacts/" + cid, headers=manager.headers).get_json()["status"] == "awaiting_decision"
 
@@ -378,13 +374,13 @@ def test_a_screener_releases_a_claim_for_another_to_take(app: Flask, person) -> 
     sign_in(first, person("screener", "First Screener"))
     sign_in(second, person("screener", "Second Screener"))
     page = f"/contacts/{reference}"
-    _post(first, f"{page}/claim", {}, page)
-    released = _post(first, f"{page}/release", {}, page).get_data(as_text=True)
+    submit(first, f"{page}/claim", {}, page)
+    released = submit(first, f"{page}/release", {}, page).get_data(as_text=True)
     assert f"You have released {reference}" in released and "You hold this contact." not in released
     assert count_rows(app, "claims") == {"claims": 0}
-    taken = _post(second, f"{page}/claim", {}, page).get_data(as_text=True)
+    taken = submit(second, f"{page}/claim", {}, page).get_data(as_text=True)
     assert "You hold this contact." in taken
-    stale = _post(first, f"{page}/release", {}, page).get_data(as_text=True)  # a form from before the claim
+    stale = submit(first, f"{page}/release", {}, page).get_data(as_text=True)  # a form from before the claim
     assert "Claimed by Second Screener" in stale and count_rows(app, "claims") == {"claims": 1}
 
 
@@ -404,12 +400,12 @@ def test_a_screener_confirms_rejects_and_undoes_a_possible_match_from_the_contac
     action = re.search(rf'action="({page}/matches/[^/"]+)/confirm"', shown)
     assert action is not None
     matches = action.group(1)
-    confirmed = _post(client, f"{matches}/confirm", {}, page).get_data(as_text=True)
+    confirmed = submit(client, f"{matches}/confirm", {}, page).get_data(as_text=True)
     assert "Match confirmed" in confirmed and ">Confirmed<" in confirmed
     assert "Earlier contacts about Alfred Hendry" in confirmed and f">{earlier_reference}</a>" in confirmed
-    undone = _post(client, f"{matches}/undo", {}, page).get_data(as_text=True)
+    undone = submit(client, f"{matches}/undo", {}, page).get_data(as_text=True)
     assert "Match decision undone" in undone and ">Suggested<" in undone
-    rejected = _post(client, f"{matches}/reject", {}, page).get_data(as_text=True)
+    rejected = submit(client, f"{matches}/reject", {}, page).get_data(as_text=True)
     assert "Match rejected" in rejected and ">Rejected<" in rejected and "No earlier contacts found." in rejected
     assert {"match.confirm", "match.undo", "match.reject"} <= set(_audit(app, later))
 
@@ -418,13 +414,13 @@ def test_the_therapist_adds_a_note_to_a_flag_and_resolves_it(app: Flask, client:
     police = person("partner", "PC Smith", "Metropolitan Police", "police")
     reference = _reference(app, post_contact(client, police.headers, contact("R", **RED)))
     sign_in(client, person("therapist"))
-    _post(client, f"/contacts/{reference}/flag", {"flag_note": "Third contact this year."}, f"/contacts/{reference}")
+    submit(client, f"/contacts/{reference}/flag", {"flag_note": "Third contact this year."}, f"/contacts/{reference}")
     flag_path = re.search(r'href="(/flags/[^"]+)"', client.get("/flags").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
-    noted = _post(client, flag_path, {"action": "note", "note": "Spoke to the DSL."}, flag_path).get_data(as_text=True)
+    noted = submit(client, flag_path, {"action": "note", "note": "Spoke to the DSL."}, flag_path).get_data(as_text=True)
     assert "Note added" in noted and "Spoke to the DSL." in noted
-    empty = _post(client, flag_path, {"action": "resolve", "resolve": " "}, flag_path).get_data(as_text=True)
+    empty = submit(client, flag_path, {"action": "resolve", "resolve": " "}, flag_path).get_data(as_text=True)
     assert 'href="#resolve"' in empty and "Enter why the flag is resolved" in empty
-    resolved = _post(client, flag_path, {"action": "resolve", "resolve": "Network meeting held."}, flag_path)
+    resolved = submit(client, flag_path, {"action": "resolve", "resolve": "Network meeting held."}, flag_path)
     assert "Flag resolved" in resolved.get_data(as_text=True) and "No open flags." in resolved.get_data(as_text=True)
     assert "Network meeting held." in client.get(flag_path).get_data(as_text=True)
 
@@ -438,22 +434,22 @@ def test_an_administrator_resets_a_password_issues_a_token_and_deactivates_an_ac
     account = re.search(r'href="(/admin/users/[^"]+)">Sam Screener<', listing).group(1)  # type: ignore[union-attr]
     mine = re.search(r'href="(/admin/users/[^"]+)">Test admin<', listing).group(1)  # type: ignore[union-attr]
 
-    weak = _post(client, account, {"action": "password", "password": "password123"}, account).get_data(as_text=True)
+    weak = submit(client, account, {"action": "password", "password": "password123"}, account).get_data(as_text=True)
     assert 'href="#password"' in weak
-    reset = _post(client, account, {"action": "password", "password": "lantern heron biscuit"}, account)
+    reset = submit(client, account, {"action": "password", "password": "lantern heron biscuit"}, account)
     assert "Password reset for Sam Screener" in reset.get_data(as_text=True)
     assert sign_in(app.test_client(), screener, "lantern heron biscuit").get("/").headers["Location"].endswith("/queue")
 
-    issued = _post(client, account, {"action": "token"}, account).get_data(as_text=True)
+    issued = submit(client, account, {"action": "token"}, account).get_data(as_text=True)
     token = re.search(r"mash_[A-Za-z0-9_-]{20,}", issued)
     assert token is not None and "it will not be shown again" in issued
     assert client.get("/api/v1/queue", headers=screener.headers).status_code == 401
     assert client.get("/api/v1/queue", headers={"Authorization": "Bearer " + token.group(0)}).status_code == 200
     assert token.group(0) not in client.get(account).get_data(as_text=True)
 
-    own = _post(client, mine, {"action": "deactivate"}, mine).get_data(as_text=True)
+    own = submit(client, mine, {"action": "deactivate"}, mine).get_data(as_text=True)
     assert "You cannot deactivate your own account" in own
-    gone = _post(client, account, {"action": "deactivate"}, account).get_data(as_text=True)
+    gone = submit(client, account, {"action": "deactivate"}, account).get_data(as_text=True)
     assert "Sam Screener can no longer sign in or use the API" in gone and "Deactivated" in gone
     refused = sign_in(app.test_client(), screener, "lantern heron biscuit")
     assert refused.get("/").headers["Location"].endswith("/sign-in")
@@ -463,13 +459,13 @@ def test_an_administrator_resets_a_password_issues_a_token_and_deactivates_an_ac
 def test_an_administrator_changes_a_team_and_takes_it_out_of_service(app: Flask, client: FlaskClient, person) -> None:
     admin, manager = person("admin"), person("manager")
     sign_in(client, admin)
-    made = _post(client, "/admin/teams", {"name": "Family Help East", "kind": "early_help"}, "/admin/teams")
+    made = submit(client, "/admin/teams", {"name": "Family Help East", "kind": "early_help"}, "/admin/teams")
     team = made.request.path
     wrong = {"action": "team", "kind": "assessment", "caseload_cap": "ten", "active": "yes"}
-    refused = _post(client, team, wrong, team).get_data(as_text=True)
+    refused = submit(client, team, wrong, team).get_data(as_text=True)
     assert 'href="#caseload-cap"' in refused and "Caseload cap must be a whole number" in refused
     changed = {"action": "team", "kind": "assessment", "caseload_cap": "9", "active": "no"}
-    assert "Team updated" in _post(client, team, changed, team).get_data(as_text=True)
+    assert "Team updated" in submit(client, team, changed, team).get_data(as_text=True)
     listed = client.get("/api/v1/teams", headers=manager.headers).get_json()["items"]
     assert [(t["name"], t["kind"], t["caseload_cap"], t["active"]) for t in listed] == [
         ("Family Help East", "assessment", 9, False)
@@ -487,9 +483,9 @@ def test_an_administrator_creates_a_partner_account_in_an_existing_organisation(
     assert '<option value="Brixton Hill Primary">Brixton Hill Primary (School)</option>' in page
     assert 'value="MASH"' not in page
     fields = {"name": "Dee Lead", "email": "dsl@brixton.example", "password": "lantern heron biscuit"}
-    unknown = _post(client, "/admin/users", {**fields, "role": "partner", "organisation": "Nowhere"}, "/admin/users")
+    unknown = submit(client, "/admin/users", {**fields, "role": "partner", "organisation": "Nowhere"}, "/admin/users")
     assert 'href="#organisation"' in unknown.get_data(as_text=True)
-    made = _post(
+    made = submit(
         client, "/admin/users", {**fields, "role": "partner", "organisation": "Brixton Hill Primary"}, "/admin/users"
     )
     assert "Account created for Dee Lead" in made.get_data(as_text=True)

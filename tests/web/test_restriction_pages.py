@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -16,11 +15,7 @@ from sqlalchemy import text
 from tests.api.helpers import GREEN, child, contact, post_contact
 from tests.conftest import count_rows
 from tests.web.browser import Visitor
-from tests.web.conftest import Person, csrf_token, make_person, sign_in
-
-
-def _post(client: FlaskClient, path: str, data: dict[str, Any], page: str) -> Any:
-    return client.post(path, data={**data, "csrf_token": csrf_token(client, page)}, follow_redirects=True)
+from tests.web.conftest import Person, csrf_token, make_person, sign_in, submit
 
 
 def _restricted_contact(app: Flask, client: FlaskClient, person: Callable[..., Person]) -> str:
@@ -32,10 +27,10 @@ def _restricted_contact(app: Flask, client: FlaskClient, person: Callable[..., P
     sign_in(client, manager)
     reference = client.get(f"/api/v1/contacts/{contact_id}", headers=manager.headers).get_json()["reference"]
     page = f"/contacts/{reference}"
-    refused = _post(client, f"{page}/restriction", {"category": "", "restriction_reason": ""}, page)
+    refused = submit(client, f"{page}/restriction", {"category": "", "restriction_reason": ""}, page)
     assert 'href="#category"' in refused.get_data(as_text=True)
     assert 'href="#restriction-reason"' in refused.get_data(as_text=True)
-    placed = _post(
+    placed = submit(
         client, f"{page}/restriction", {"category": "staff_or_family", "restriction_reason": "Aunt works here"}, page
     )
     assert f"{reference} is restricted" in placed.get_data(as_text=True)
@@ -60,7 +55,7 @@ def test_a_restricted_contact_page_asks_for_a_reason_before_it_opens(
     assert blank.status_code == 422
     assert "Enter why you need to open this contact" in blank.get_data(as_text=True)
     assert count_rows(app, "privacy_events") == {"privacy_events": 1}
-    opened = _post(client, f"/contacts/{reference}/break-glass", {"reason": "Joint visit with police"}, "/queue")
+    opened = submit(client, f"/contacts/{reference}/break-glass", {"reason": "Joint visit with police"}, "/queue")
     assert opened.status_code == 200
     assert "Hendry" in opened.get_data(as_text=True)
     assert f"You have opened {reference} until" in opened.get_data(as_text=True)
@@ -78,7 +73,7 @@ def test_only_the_privacy_officer_reads_the_privacy_page(
 ) -> None:
     reference = _restricted_contact(app, client, person)
     sign_in(client, person("screener", "Sam Screener"))
-    _post(client, f"/contacts/{reference}/break-glass", {"reason": "Joint visit with police"}, "/queue")
+    submit(client, f"/contacts/{reference}/break-glass", {"reason": "Joint visit with police"}, "/queue")
     assert client.get("/privacy").status_code == 403
     client.post("/sign-out")
     sign_in(client, person("privacy_officer", "Priya Officer"))
@@ -162,9 +157,9 @@ def test_a_case_note_consent_or_reopening_waits_for_the_glass(
     assert count_rows(app, "privacy_events")["privacy_events"] == 1
     with app.extensions["mash.engine"].connect() as conn:
         assert conn.execute(text(refusals)).scalar_one() == before + 3
-    opened = _post(client, f"/contacts/{reference}/break-glass", {"reason": "Strategy meeting"}, "/queue")
+    opened = submit(client, f"/contacts/{reference}/break-glass", {"reason": "Strategy meeting"}, "/queue")
     assert "Hendry" in opened.get_data(as_text=True)
-    noted = _post(client, f"/contacts/{reference}/notes", forms["notes"], "/queue")
+    noted = submit(client, f"/contacts/{reference}/notes", forms["notes"], "/queue")
     assert "Note added" in noted.get_data(as_text=True)
     assert count_rows(app, "case_notes")["case_notes"] == 1
 

@@ -14,11 +14,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 import mash.web
-from mash.app import create_app
 from mash.services import accounts, passwords
 from mash.services.users import UserInvalid, create_user
 from mash.settings import Settings
-from tests.conftest import count_rows, truncate_all
+from tests.conftest import count_rows
 from tests.web.conftest import Person, csrf_token, sign_in
 
 
@@ -87,17 +86,14 @@ def test_sign_out_ends_the_session(client: FlaskClient, person) -> None:
     assert client.get("/queue").status_code == 302
 
 
-def test_an_idle_session_times_out(settings: Settings, person) -> None:
-    app = create_app(settings.with_overrides(session_idle_minutes=0))
-    truncate_all(app)
+def test_an_idle_session_times_out(settings: Settings, make_app: Callable[[Settings], Flask]) -> None:
+    app = make_app(settings.with_overrides(session_idle_minutes=0))
     client = app.test_client()
     someone = _person_on(app)
     sign_in(client, someone)
     response = client.get("/queue")
     assert response.status_code == 302 and "timed_out=1" in response.headers["Location"]
     assert "You were signed out" in client.get(response.headers["Location"]).get_data(as_text=True)
-    truncate_all(app)
-    app.extensions["mash.engine"].dispose()
 
 
 def test_a_busy_session_still_ends_at_its_absolute_time_out(app: Flask, client: FlaskClient, person) -> None:

@@ -16,11 +16,10 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Browser, expect
 from sqlalchemy import text
 
-from mash.app import create_app
 from mash.identity_settings import OidcSettings
 from mash.services import accounts
 from mash.settings import Settings
-from tests.conftest import new_user, truncate_all
+from tests.conftest import clean_app, new_user
 from tests.identity_provider import STAFF_CLIENT_ID, STAFF_CLIENT_SECRET, IdentityProvider
 from tests.server import serving
 from tests.web.browser import Visitor
@@ -40,14 +39,8 @@ def _signing_on(settings: Settings, provider: IdentityProvider, *, local_sign_in
         name="your Lambeth account",
         local_sign_in=local_sign_in,
     )
-    application = create_app(settings.with_overrides(oidc=oidc))
-    application.config["TESTING"] = True
-    truncate_all(application)
-    try:
+    with clean_app(settings.with_overrides(oidc=oidc), testing=True) as application:
         yield application
-    finally:
-        truncate_all(application)
-        application.extensions["mash.engine"].dispose()
 
 
 @pytest.fixture
@@ -240,9 +233,7 @@ def test_a_screener_signs_on_in_a_real_browser(
         client_secret=STAFF_CLIENT_SECRET,
         name="your Lambeth account",
     )
-    application = create_app(settings.with_overrides(secure_cookies=False, oidc=oidc))
-    truncate_all(application)
-    try:
+    with clean_app(settings.with_overrides(secure_cookies=False, oidc=oidc)) as application:
         _account(application)
         with serving(application) as base:
             visitor = Visitor(browser, base, "single-sign-on")
@@ -252,6 +243,3 @@ def test_a_screener_signs_on_in_a_real_browser(
             visitor.check("home")
             expect(visitor.page).to_have_url(re.compile(r"/queue$"))
             visitor.close()
-    finally:
-        truncate_all(application)
-        application.extensions["mash.engine"].dispose()

@@ -5,31 +5,22 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 from redis import Redis
 
-from mash.app import create_app
 from mash.settings import Settings
-from tests.conftest import truncate_all
+from tests.server import free_port
 
 MASH = str(Path(sys.executable).with_name("mash"))
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class RedisServer:
@@ -98,20 +89,9 @@ def job_settings(settings: Settings, redis_url: str) -> Settings:
 
 
 @pytest.fixture
-def make_redis_app(settings: Settings) -> Iterator[Callable[..., Flask]]:
+def make_redis_app(settings: Settings, make_app: Callable[[Settings], Flask]) -> Callable[..., Flask]:
     """Build the app against a Redis URL (with settings overridden if asked); clean the database before and after."""
-    apps: list[Flask] = []
-
-    def make(url: str, **overrides: Any) -> Flask:
-        app = create_app(replace(job_settings(settings, url), **overrides))
-        truncate_all(app)
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        truncate_all(app)
-        app.extensions["mash.engine"].dispose()
+    return lambda url, **overrides: make_app(replace(job_settings(settings, url), **overrides))
 
 
 def worker_env(settings: Settings, redis_url: str, **extra: str) -> dict[str, str]:

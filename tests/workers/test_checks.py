@@ -4,64 +4,26 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
-from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
-from werkzeug.serving import make_server
 
-from integrations.simulator.server import create_simulator_app
-from mash.settings import PartnerSettings, Settings
+from mash.settings import Settings
 from tests.conftest import EXAMPLE_BODY
-from tests.integrations.simulator.conftest import Simulator
+from tests.factories import AMIRA
+from tests.partners import TOKEN, Simulator, answered_by
 from tests.workers.conftest import wait_for, worker_env
 
 CONTACTS = "/api/v1/contacts"
-TOKEN = "test-token"
-AMIRA = {
-    "first_name": "Amira",
-    "last_name": "Rahman",
-    "date_of_birth": "2019-04-02",
-    "gender": "female",
-    "nhs_number": "9990010005",
-    "address": {"line_1": "14 Larkspur Road", "town": "London", "postcode": "SW2 5QT"},
-    "school_or_setting": "Oakfield Primary School",
-}
-
-
-class StoppableSimulator(Simulator):
-    """The partner simulator on its own thread, which a test may stop (its port then refuses connections)."""
-
-    def __init__(self) -> None:
-        self.server = make_server("127.0.0.1", 0, create_simulator_app(), threaded=True)
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-        super().__init__(f"http://127.0.0.1:{self.server.server_port}")
-        self.running = True
-
-    def stop(self) -> None:
-        if self.running:
-            self.server.shutdown()
-            self.server.server_close()
-            self.running = False
 
 
 @pytest.fixture
-def simulator() -> Iterator[StoppableSimulator]:
-    running = StoppableSimulator()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def settings(settings: Settings, simulator: StoppableSimulator) -> Settings:
+def settings(settings: Settings, simulator: Simulator) -> Settings:
     """Every partner agency configured, so that the web side queues checks for the worker."""
-    partner = PartnerSettings(simulator.url, TOKEN)
-    return replace(settings, police=partner, health=partner, education=partner, partner_timeout_seconds=1.0)
+    return answered_by(settings, simulator, partner_timeout_seconds=1.0)
 
 
 def checks_env(settings: Settings, redis_url: str, simulator: Simulator, **extra: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from sqlalchemy import update
 
 from mash.models import OutboxItem
 from mash.settings import Settings
+from tests.conftest import sweep
 from tests.workers.conftest import wait_for, worker_env
 from tests.workers.test_screening_jobs import screenings, status_of, submit
 
@@ -25,11 +26,6 @@ def enqueued_long_ago(app: Flask) -> None:
     """Date every outbox item's hand-over to RQ an hour back, past any retry-after setting."""
     with app.extensions["mash.engine"].begin() as conn:
         conn.execute(update(OutboxItem).values(enqueued_at=datetime.now(UTC) - timedelta(hours=1)))
-
-
-def sweep(app: Flask) -> int:
-    with app.app_context():
-        return int(app.extensions["mash.relay"].sweep())
 
 
 def mark_started(redis_url: str, contact_id: str, started_at: datetime) -> None:

@@ -17,7 +17,8 @@ from redis import Redis
 
 from mash.settings import Settings
 from tests.conftest import EXAMPLE_BODY, new_user
-from tests.workers.conftest import free_port, wait_for, worker_env
+from tests.server import free_port
+from tests.workers.conftest import wait_for, worker_env
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))

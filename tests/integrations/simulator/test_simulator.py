@@ -17,7 +17,7 @@ from integrations import (
     Subject,
 )
 from integrations.simulator.dataset import load_dataset
-from tests.integrations.simulator.conftest import Simulator
+from tests.partners import Simulator
 
 AMIRA = Subject(
     first_name="Amira",
