@@ -221,3 +221,43 @@ def suggest(word: str, choices: frozenset[str] | tuple[str, ...]) -> str:
     """Return ' (did you mean ...?)' for a close match among the choices, or ''."""
     close = difflib.get_close_matches(word, sorted(choices), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class FileChecker:
+    """Reads a YAML file loaded with its lines, gathering each problem with the line it is on."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(line, message))
+
+    def mapping(self, node: object, what: str) -> LocatedMap | None:
+        if isinstance(node, LocatedMap):
+            for key, line in node.duplicate_keys:
+                self.problem(line, f"key '{key}' is written twice")
+            return node
+        self.problem(line_of(node, 1), f"{what} must be a mapping")
+        return None
+
+    def items(self, node: LocatedMap, key: str, *, required: bool = False) -> list[object]:
+        value = node.get(key)
+        if value is None and not required:
+            return []
+        if not isinstance(value, list) or (required and not value):
+            self.problem(node.line_of(key), f"'{key}' must be a non-empty list")
+            return []
+        return value
+
+    def keys(self, node: LocatedMap, allowed: frozenset[str], what: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.problem(node.line_of(key), f"unknown {what} key '{key}'{suggest(str(key), allowed)}")
+
+    def text(self, node: LocatedMap, key: str) -> str:
+        value = node.get(key)
+        if not isinstance(value, str) or not value.strip():
+            state = "missing" if key not in node else "empty or not text:"
+            self.problem(node.line_of(key), f"{state} '{key}'")
+            return ""
+        return str(value).strip()

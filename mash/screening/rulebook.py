@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from mash.screening.conditions import Condition, Problem, parse_condition, suggest
+from mash.screening.conditions import Condition, FileChecker, Problem, parse_condition, suggest
 from mash.screening.located import LocatedMap, line_of, load_located
 from mash.screening.statutory import weakened_floors
 from mash.screening.vocabulary import CHECK_AGENCIES, LEVELS, LEVELS_BY_OUTCOME, OUTCOMES, RAGS
@@ -205,13 +205,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> Problem:
     return Problem(line, message)
 
 
-class _Checker:
+class _Checker(FileChecker):
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        super().__init__()
         self.ids: dict[str, int] = {}
-
-    def problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(line, message))
 
     def rulebook(self, document: object) -> Rulebook | None:
         if not isinstance(document, LocatedMap):
@@ -287,35 +284,12 @@ class _Checker:
         fallback_id = self.identifier(node)
         return Fallback(fallback_id, self.text(node, "reason"), self.text(node, "source"))
 
-    def mapping(self, node: object, what: str) -> LocatedMap | None:
-        if isinstance(node, LocatedMap):
-            for key, line in node.duplicate_keys:
-                self.problem(line, f"key '{key}' is written twice")
-            return node
-        self.problem(line_of(node, 1), f"{what} must be a mapping")
-        return None
-
     def section(self, node: LocatedMap, key: str) -> LocatedMap | None:
         value = node.get(key)
         if value is None:
             self.problem(node.line_of(key), f"missing '{key}' section")
             return None
         return self.mapping(value, f"'{key}'")
-
-    def items(self, node: LocatedMap, key: str, *, required: bool = False) -> list[object]:
-        value = node.get(key)
-        if value is None and not required:
-            return []
-        if not isinstance(value, list) or (required and not value):
-            self.problem(node.line_of(key), f"'{key}' must be a non-empty list")
-            return []
-        return value
-
-    def keys(self, node: LocatedMap, allowed: frozenset[str], what: str) -> None:
-        for key in node:
-            if key not in allowed:
-                hint = suggest(str(key), allowed)
-                self.problem(node.line_of(key), f"unknown {what} key '{key}'{hint}")
 
     def identifier(self, node: LocatedMap) -> str:
         value = self.text(node, "id")
@@ -335,14 +309,6 @@ class _Checker:
             self.problem(node.line, "missing 'when'")
             return None
         return parse_condition(node["when"], node.line_of("when"), self.problems)
-
-    def text(self, node: LocatedMap, key: str) -> str:
-        value = node.get(key)
-        if not isinstance(value, str) or not value.strip():
-            state = "missing" if key not in node else "empty or not text:"
-            self.problem(node.line_of(key), f"{state} '{key}'")
-            return ""
-        return str(value).strip()
 
     def choice(self, node: LocatedMap, key: str, allowed: tuple[str, ...]) -> str:
         value = node.get(key)

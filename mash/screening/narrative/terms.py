@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from mash import enums
-from mash.screening.conditions import Problem, suggest
+from mash.screening.conditions import FileChecker, Problem, suggest
 from mash.screening.located import LocatedList, LocatedMap, line_of, load_located
 
 DEFAULT_TERMS = Path(__file__).parent.parent / "rulebooks" / "narrative.yaml"
@@ -120,13 +120,10 @@ def read_terms(path: Path) -> tuple[Terms | None, list[Problem]]:
     return (terms if not checker.problems else None), checker.problems
 
 
-class _Checker:
+class _Checker(FileChecker):
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        super().__init__()
         self.term_lines: dict[str, int] = {}
-
-    def problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(line, message))
 
     def document(self, document: object) -> Terms | None:
         node = self.mapping(document, "a narrative terms file")
@@ -218,35 +215,6 @@ class _Checker:
         if not phrases and not patterns:
             self.problem(node.line, "a context entry needs 'phrases' or 'patterns'")
         return ContextWords(kind, direction, scope, ends, phrases, patterns)
-
-    def mapping(self, node: object, what: str) -> LocatedMap | None:
-        if isinstance(node, LocatedMap):
-            for key, line in node.duplicate_keys:
-                self.problem(line, f"key '{key}' is written twice")
-            return node
-        self.problem(line_of(node, 1), f"{what} must be a mapping")
-        return None
-
-    def items(self, node: LocatedMap, key: str, *, required: bool = False) -> list[object]:
-        value = node.get(key)
-        if value is None and not required:
-            return []
-        if not isinstance(value, list) or (required and not value):
-            self.problem(node.line_of(key), f"'{key}' must be a non-empty list")
-            return []
-        return value
-
-    def keys(self, node: LocatedMap, allowed: frozenset[str], what: str) -> None:
-        for key in node:
-            if key not in allowed:
-                self.problem(node.line_of(key), f"unknown {what} key '{key}'{suggest(str(key), allowed)}")
-
-    def text(self, node: LocatedMap, key: str) -> str:
-        value = node.get(key)
-        if not isinstance(value, str) or not value.strip():
-            self.problem(node.line_of(key), f"{'missing' if key not in node else 'empty or not text:'} '{key}'")
-            return ""
-        return str(value).strip()
 
     def choice(self, node: LocatedMap, key: str, allowed: tuple[str, ...]) -> str:
         value = node.get(key)
