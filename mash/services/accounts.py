@@ -64,64 +64,38 @@ def sign_in(
         user = session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
         matches = passwords.verify(user.password_hash if user else None, password)
         if user is None or not user.active:
-            reason = "unknown" if user is None else "inactive"
-            session.add(
-                SignInAttempt(
-                    at=now,
-                    client_address=client_address,
-                    request_id=request_id,
-                    user_id=user.id if user else None,
-                    succeeded=False,
-                    reason=reason,
-                )
-            )
-            raise_after = SignInRefused(locked=False)
+            reason, raise_after = ("unknown" if user is None else "inactive"), SignInRefused(locked=False)
         elif user.locked_until is not None and user.locked_until > now:
-            session.add(
-                SignInAttempt(
-                    at=now,
-                    client_address=client_address,
-                    request_id=request_id,
-                    user_id=user.id,
-                    succeeded=False,
-                    reason="locked",
-                )
-            )
-            raise_after = SignInRefused(locked=True)
+            reason, raise_after = "locked", SignInRefused(locked=True)
         elif not matches:
             user.failed_sign_ins += 1
             locking = user.failed_sign_ins >= max_failures
             if locking:
                 user.locked_until = now + timedelta(minutes=lockout_minutes)
                 user.failed_sign_ins = 0
-            session.add(
-                SignInAttempt(
-                    at=now,
-                    client_address=client_address,
-                    request_id=request_id,
-                    user_id=user.id,
-                    succeeded=False,
-                    reason="password",
-                )
-            )
-            raise_after = SignInRefused(locked=locking)
+            reason, raise_after = "password", SignInRefused(locked=locking)
         else:
             user.failed_sign_ins = 0
             user.locked_until = None
             if user.password_hash and passwords.needs_rehash(user.password_hash):
                 user.password_hash = passwords.hash_password(password)
-            session.add(
-                SignInAttempt(
-                    at=now,
-                    client_address=client_address,
-                    request_id=request_id,
-                    user_id=user.id,
-                    succeeded=True,
-                    reason="ok",
-                )
-            )
+            session.add(_attempt(now, user.id, "ok", client_address, request_id))
             return SignedIn(Caller.of(user, request_id=request_id), user.password_changed_at)
+        session.add(_attempt(now, user.id if user else None, reason, client_address, request_id))
     raise raise_after
+
+
+def _attempt(
+    at: datetime, user_id: str | None, reason: str, client_address: str | None, request_id: str | None
+) -> SignInAttempt:
+    return SignInAttempt(
+        at=at,
+        client_address=client_address,
+        request_id=request_id,
+        user_id=user_id,
+        succeeded=reason == "ok",
+        reason=reason,
+    )
 
 
 def session_caller(
