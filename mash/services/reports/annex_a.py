@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from mash.db import read_only
 from mash.models import Child, Contact, Decision, Team
@@ -26,6 +26,7 @@ from mash.services.callers import Caller, Permission
 from mash.services.reports.guidance import LISTS, Guidance, guidance_for
 from mash.services.reports.people import People, load_people
 from mash.services.reports.period import Period, local_date
+from mash.services.reports.standing import superseded
 
 CHUNK_ROWS = 1000
 FORGET_EVERY = 10_000  # referrals between forgetting the children not referred in the last year
@@ -60,14 +61,16 @@ def _child_columns(guidance: Guidance, people: People, row: Any, on: date) -> Ro
     )
 
 
+def _child_and_contact() -> tuple[Any, ...]:
+    """Return the columns every list reads of a child and its contact."""
+    child = (Child.id.label("child_id"), Child.gender, Child.ethnicity, Child.date_of_birth)
+    return (*child, Contact.id.label("contact_id"))
+
+
 def _contacts_rows(session: Session, guidance: Guidance, people: People, span: Period) -> Iterator[tuple[str, Row]]:
     rows = session.execute(
         select(
-            Child.id.label("child_id"),
-            Child.gender,
-            Child.ethnicity,
-            Child.date_of_birth,
-            Contact.id.label("contact_id"),
+            *_child_and_contact(),
             Contact.received_at,
             Contact.source_code,
         )
@@ -83,21 +86,9 @@ def _contacts_rows(session: Session, guidance: Guidance, people: People, span: P
 
 
 def _decided(session: Session, start: datetime, end: datetime) -> Iterator[Any]:
-    later = aliased(Decision)
-    superseded = exists().where(
-        later.contact_id == Decision.contact_id,
-        or_(
-            later.decided_at > Decision.decided_at,
-            and_(later.decided_at == Decision.decided_at, later.id > Decision.id),
-        ),
-    )
     rows = session.execute(
         select(
-            Child.id.label("child_id"),
-            Child.gender,
-            Child.ethnicity,
-            Child.date_of_birth,
-            Contact.id.label("contact_id"),
+            *_child_and_contact(),
             Contact.source_code,
             Decision.decided_at,
             Decision.children.label("outcomes"),
@@ -110,7 +101,7 @@ def _decided(session: Session, start: datetime, end: datetime) -> Iterator[Any]:
             Decision.decided_at >= start,
             Decision.decided_at < end,
             Contact.status.in_(FINAL_STATUSES),
-            ~superseded,
+            ~superseded(),
         )
         .order_by(Decision.decided_at, Contact.id, Child.position),
         execution_options={"yield_per": CHUNK_ROWS},

@@ -14,8 +14,8 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from mash.db import utcnow
 from mash.enums import QA_GRADES
@@ -24,6 +24,7 @@ from mash.problems import Conflict, InvalidFields, NotFound
 from mash.services import audit
 from mash.services.callers import Caller, Permission
 from mash.services.reports.period import Period, local_date, period
+from mash.services.reports.standing import superseded
 
 GRADES = QA_GRADES
 DEFAULT_SIZE = 20
@@ -48,14 +49,6 @@ def month_period(month: str) -> Period:
 
 
 def _latest_decisions(session: Session, span: Period) -> list[Any]:
-    later = aliased(Decision)
-    superseded = exists().where(
-        later.contact_id == Decision.contact_id,
-        or_(
-            later.decided_at > Decision.decided_at,
-            and_(later.decided_at == Decision.decided_at, later.id > Decision.id),
-        ),
-    )
     return list(
         session.execute(
             select(Decision.id, Decision.contact_id, Decision.outcome, Decision.rag, Decision.override)
@@ -64,7 +57,7 @@ def _latest_decisions(session: Session, span: Period) -> list[Any]:
                 Decision.decided_at >= span.start,
                 Decision.decided_at < span.end,
                 Contact.status.in_(("decided", "closed")),
-                ~superseded,
+                ~superseded(),
             )
             .order_by(Decision.contact_id)
         ).all()
