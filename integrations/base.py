@@ -139,6 +139,22 @@ class CheckResult:
     ambiguous: bool = False
 
 
+def no_single_match(agency: str, count: int, records: str, advice: str) -> CheckResult:
+    """Answer a search that matched no record, or several (reported as ambiguous, never guessed): `records` names
+    them ("pupil"), `advice` says how to search again."""
+    if count == 0:
+        return CheckResult(
+            agency=agency, found=False, summary=f"No {records} record matches these details.", facts={"match_count": 0}
+        )
+    return CheckResult(
+        agency=agency,
+        found=False,
+        summary=f"{count} {records} records match these details; none was matched. {advice}",
+        facts={"match_count": count},
+        ambiguous=True,
+    )
+
+
 class PartnerClient(Protocol):
     """A client that asks one partner agency what it holds about a child."""
 

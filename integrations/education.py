@@ -23,6 +23,7 @@ from integrations.base import (
     HttpPartnerClient,
     Subject,
     SubjectIncomplete,
+    no_single_match,
 )
 from integrations.validation import (
     as_bool,
@@ -100,23 +101,8 @@ def _parse_matches(body: object) -> list[_Pupil]:
 
 
 def _summarise(pupils: list[_Pupil]) -> CheckResult:
-    if not pupils:
-        return CheckResult(
-            agency=EducationClient.agency,
-            found=False,
-            summary="No pupil record matches these details.",
-            facts={"match_count": 0},
-        )
-    if len(pupils) > 1:
-        return CheckResult(
-            agency=EducationClient.agency,
-            found=False,
-            summary=(
-                f"{len(pupils)} pupil records match these details; none was matched. Search again with the school."
-            ),
-            facts={"match_count": len(pupils)},
-            ambiguous=True,
-        )
+    if len(pupils) != 1:
+        return no_single_match(EducationClient.agency, len(pupils), "pupil", "Search again with the school.")
     pupil = pupils[0]
     roll = f"On roll at {pupil.school}." if pupil.on_roll else f"No longer on roll; last school {pupil.school}."
     attendance = (

@@ -28,6 +28,7 @@ from integrations.base import (
     Subject,
     SubjectIncomplete,
     is_valid_nhs_number,
+    no_single_match,
 )
 from integrations.validation import (
     ShapeError,
@@ -135,24 +136,8 @@ def _parse_patient(resource: dict[str, object], where: str) -> _Patient:
 
 
 def _summarise(patients: list[_Patient]) -> CheckResult:
-    if not patients:
-        return CheckResult(
-            agency=HealthClient.agency,
-            found=False,
-            summary="No NHS patient record matches these details.",
-            facts={"match_count": 0},
-        )
-    if len(patients) > 1:
-        return CheckResult(
-            agency=HealthClient.agency,
-            found=False,
-            summary=(
-                f"{len(patients)} NHS patient records match these details; none was matched. "
-                "Search again with the NHS number."
-            ),
-            facts={"match_count": len(patients)},
-            ambiguous=True,
-        )
+    if len(patients) != 1:
+        return no_single_match(HealthClient.agency, len(patients), "NHS patient", "Search again with the NHS number.")
     patient = patients[0]
     gp_line = f"Registered GP: {patient.registered_gp}." if patient.registered_gp else "No registered GP recorded."
     return CheckResult(
