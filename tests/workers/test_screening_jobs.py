@@ -14,7 +14,7 @@ from redis import Redis
 from rq import Queue
 from rq.job import Job
 from rq.serializers import JSONSerializer
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from mash.jobs.registry import QUEUES
 from mash.screening.rulebook import DEFAULT_RULEBOOK
@@ -84,6 +84,16 @@ def test_redis_down_during_intake_then_screened_once_it_is_back(
     assert screenings(app, contact_id) == (1, 1)
 
 
+def hold(conn: Connection, contact_id: str) -> None:
+    """Hold a contact's row as a screening job holds it (on SQLite, the database's write lock with it) until `conn`
+    rolls back."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("BEGIN"))
+        conn.execute(text("SELECT id FROM contacts WHERE id = :id FOR UPDATE"), {"id": contact_id})
+    else:
+        conn.exec_driver_sql("UPDATE contacts SET status = status WHERE id = ?", (contact_id,))
+
+
 def test_worker_killed_mid_job_is_screened_once(
     make_redis_app, redis_url, settings: Settings, start_worker, partner_factory, body, tmp_path: Path
 ) -> None:
@@ -96,11 +106,7 @@ def test_worker_killed_mid_job_is_screened_once(
 
     def hold_the_contact() -> None:
         with engine.connect() as conn:
-            if engine.dialect.name == "postgresql":
-                conn.execute(text("BEGIN"))
-                conn.execute(text("SELECT id FROM contacts WHERE id = :id FOR UPDATE"), {"id": contact_id})
-            else:
-                conn.exec_driver_sql("UPDATE contacts SET status = status WHERE id = ?", (contact_id,))
+            hold(conn, contact_id)
             holding.set()
             release.wait(120)
             conn.rollback()
@@ -220,12 +226,7 @@ def test_the_workers_rehearsal_waits_for_nobody(make_redis_app, redis_url, partn
     contact_id = submit(app.test_client(), partner_factory(app), body)
     engine = app.extensions["mash.engine"]
     with engine.connect() as holder:
-        # the one stored contact held as a screening job would hold it (and, on SQLite, the write lock with it)
-        if engine.dialect.name == "postgresql":
-            holder.execute(text("BEGIN"))
-            holder.execute(text("SELECT id FROM contacts WHERE id = :id FOR UPDATE"), {"id": contact_id})
-        else:
-            holder.exec_driver_sql("UPDATE contacts SET status = status WHERE id = ?", (contact_id,))
+        hold(holder, contact_id)
         started = time.monotonic()
         assert screening.rehearse(factory, app.config["MASH_SETTINGS"]) is False
         waited = time.monotonic() - started
